@@ -1,0 +1,29 @@
+/**
+ * Tenants, their virtual machines, and the filter a report asks for.
+ */
+import { Schema } from "effect";
+
+/** A service provider's customer. */
+export const Tenant = Schema.Struct({
+  id: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)),
+  name: Schema.String,
+});
+/** A service provider's customer. */
+export type Tenant = typeof Tenant.Type;
+
+/** A virtual machine; `tenantId` is null for a VM that belongs to no tenant. */
+export const Vm = Schema.Struct({
+  id: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)),
+  name: Schema.String,
+  tenantId: Schema.NullOr(Schema.String),
+});
+/** A virtual machine; `tenantId` is null for a VM that belongs to no tenant. */
+export type Vm = typeof Vm.Type;
+
+/** All tenants (and VMs without a tenant), or the VMs of one tenant. */
+export const TenantFilter = Schema.Union([
+  Schema.TaggedStruct("AllTenants", {}),
+  Schema.TaggedStruct("OneTenant", { tenantId: Schema.String }),
+]);
+/** All tenants (and VMs without a tenant), or the VMs of one tenant. */
+export type TenantFilter = typeof TenantFilter.Type;
