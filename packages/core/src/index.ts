@@ -4,3 +4,5 @@
  */
 export * from "./domain/index.ts";
 export * from "./ports/index.ts";
+export * from "./usecases/index.ts";
+export * from "./adapters/index.ts";

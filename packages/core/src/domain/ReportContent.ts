@@ -6,8 +6,8 @@ import type { Instant } from "./Instant.ts";
 
 /**
  * One line of a tenant protection report: a merged protection period, clipped to the interval
- * and, if still protected, to the generation time. `ongoing` is true when the merged period had
- * no end (the VM is still protected). `start < end` always.
+ * and, if still protected, to the generation time. `ongoing` is true when the VM is still protected
+ * at the generation time (the merged period has no end, or ends after it). `start < end` always.
  */
 export interface TenantReportLine {
   readonly tenantId: string | null;

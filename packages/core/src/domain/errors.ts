@@ -18,9 +18,7 @@ export class ValidationError extends Schema.TaggedError<ValidationError>()("Vali
   issues: Schema.Array(FieldIssue),
 }) {
   override get message(): string {
-    return this.issues
-      .map((i) => `${i.field}: expected ${i.expected}, got ${i.actual}`)
-      .join("; ");
+    return this.issues.map((i) => `${i.field}: expected ${i.expected}, got ${i.actual}`).join("; ");
   }
   /** Builds an error with a single issue. */
   static single(field: string, expected: string, actual: string): ValidationError {
@@ -121,4 +119,11 @@ export class TaskCancelledError extends Schema.TaggedError<TaskCancelledError>()
 export class LeaseLostError extends Schema.TaggedError<LeaseLostError>()("LeaseLostError", {
   taskId: Schema.String,
   workerId: Schema.String,
-}) {}
+  /** Why the lease is gone (expired, held by another worker, task no longer running). */
+  reason: Schema.optionalKey(Schema.String),
+}) {
+  override get message(): string {
+    const why = this.reason === undefined ? "" : `: ${this.reason}`;
+    return `task ${this.taskId}: worker ${this.workerId} no longer holds the lease${why}`;
+  }
+}

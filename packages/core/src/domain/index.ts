@@ -1,7 +1,14 @@
 /** The domain: pure values and functions, no I/O. */
+export * from "./Access.ts";
+export * from "./Account.ts";
+export * from "./CodePointOrder.ts";
 export * from "./errors.ts";
+export * from "./GivenText.ts";
 export * from "./Instant.ts";
+export * from "./InstantFormatter.ts";
 export * from "./License.ts";
+export * from "./LicenseOverviewFold.ts";
+export * from "./PeriodMerge.ts";
 export * from "./Principal.ts";
 export * from "./ProtectionPeriod.ts";
 export * from "./Report.ts";
@@ -9,5 +16,8 @@ export * from "./ReportContent.ts";
 export * from "./ReportingInterval.ts";
 export * from "./ReportRequest.ts";
 export * from "./ReportTask.ts";
+export * from "./TaskLifecycle.ts";
 export * from "./Tenant.ts";
+export * from "./TenantSummaryFold.ts";
 export * from "./TimeZoneSpec.ts";
+export * from "./WallClock.ts";

@@ -24,7 +24,9 @@ export class LicenseStore extends Context.Service<
     /** Inserts or replaces users by id; unknown organizations fail with ConstraintViolation. */
     readonly upsertUsers: (users: ReadonlyArray<LicensedUser>) => Effect.Effect<void, StorageError>;
     /** Inserts or replaces events by id; unknown users fail with ConstraintViolation. */
-    readonly upsertEvents: (events: ReadonlyArray<LicenseEvent>) => Effect.Effect<void, StorageError>;
+    readonly upsertEvents: (
+      events: ReadonlyArray<LicenseEvent>,
+    ) => Effect.Effect<void, StorageError>;
     /** The organization with this id, if any. */
     readonly getOrganization: (
       id: string,

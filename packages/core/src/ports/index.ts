@@ -1,4 +1,6 @@
 /** The ports: what the core needs from the world, as effect services. */
+export * from "./AccountStore.ts";
+export * from "./Authorizer.ts";
 export * from "./Clock.ts";
 export * from "./IdGenerator.ts";
 export * from "./LicenseStore.ts";

@@ -1,0 +1,8 @@
+/** The use cases: what Tally does, as effects over the ports. */
+export * from "./Ingest.ts";
+export * from "./Maintenance.ts";
+export * from "./ReportFileName.ts";
+export * from "./Reports.ts";
+export * from "./RunNextTask.ts";
+export * from "./SubmitReport.ts";
+export * from "./Tasks.ts";

@@ -1,0 +1,4 @@
+import { InMemoryTaskStore } from "../../src/adapters/index.ts";
+import { TaskStoreContract } from "../../src/testing/index.ts";
+
+TaskStoreContract.suite("InMemoryTaskStore", () => InMemoryTaskStore.layer);
