@@ -1,0 +1,125 @@
+/**
+ * Who is calling: `Authorization: Bearer <token>` (tokens from the token endpoint) or HTTP
+ * Basic with a configured account (the first vendor's clients use Basic). Anything else —
+ * no header, an unknown scheme, a bad or expired token, a wrong password — is a 401 that
+ * tells the client which schemes to use.
+ *
+ * scrypt is deliberately slow, and Basic clients send the password with every request (e.g.
+ * each poll of a task), so a successful Basic check is remembered for a short while, keyed by
+ * a hash of the credentials and tied to the stored password hash (a changed password
+ * invalidates it at once).
+ */
+import { createHash } from "node:crypto";
+import { type Account, AccountStore, Clock, type Principal, type StorageError } from "@tally/core";
+import { Effect, Option } from "effect";
+import { HttpProblem } from "../problems/HttpProblem.ts";
+import { decoyPasswordHash, verifyPassword } from "./PasswordHashing.ts";
+import { accountOfAccessToken, principalOf } from "./TokenService.ts";
+
+/** The challenge sent with every 401. */
+export const wwwAuthenticate = 'Bearer realm="tally", Basic realm="tally"';
+
+/** A 401 with the challenge. */
+export const unauthorized = (detail: string): HttpProblem =>
+  new HttpProblem({
+    kind: "unauthorized",
+    detail,
+    headers: { "www-authenticate": wwwAuthenticate },
+  });
+
+/** Authenticates requests and passwords. */
+export interface Authenticator {
+  /** The principal behind an `Authorization` header, or a 401. */
+  readonly authenticate: (
+    authorization: string | undefined,
+  ) => Effect.Effect<Principal, HttpProblem | StorageError, AccountStore | Clock>;
+  /** The account when the password is right; None otherwise (same time either way). */
+  readonly checkPassword: (
+    username: string,
+    password: string,
+  ) => Effect.Effect<Option.Option<Account>, StorageError, AccountStore>;
+}
+
+interface RememberedBasic {
+  readonly passwordHash: string;
+  readonly until: number;
+}
+
+const maxRemembered = 10_000;
+
+/** Makes an authenticator; `basicAuthCacheMs` is how long a good Basic check is reused. */
+export const makeAuthenticator = (options: {
+  readonly basicAuthCacheMs: number;
+}): Authenticator => {
+  const remembered = new Map<string, RememberedBasic>();
+
+  const checkPassword: Authenticator["checkPassword"] = (username, password) =>
+    Effect.gen(function* () {
+      const account = yield* (yield* AccountStore).getAccount(username);
+      const stored = Option.isSome(account) ? account.value.passwordHash : decoyPasswordHash;
+      const ok = yield* verifyPassword(password, stored);
+      return ok ? account : Option.none();
+    });
+
+  const basic = (
+    username: string,
+    password: string,
+  ): Effect.Effect<Principal, HttpProblem | StorageError, AccountStore | Clock> =>
+    Effect.gen(function* () {
+      const now = yield* (yield* Clock).now;
+      const key = createHash("sha256").update(`${username}\u0000${password}`, "utf8").digest("hex");
+      const hit = remembered.get(key);
+      if (hit !== undefined && hit.until > now) {
+        const account = yield* (yield* AccountStore).getAccount(username);
+        if (Option.isSome(account) && account.value.passwordHash === hit.passwordHash) {
+          return principalOf(account.value);
+        }
+        remembered.delete(key);
+      }
+      const account = yield* checkPassword(username, password);
+      if (Option.isNone(account)) {
+        return yield* unauthorized("the user name or password is wrong");
+      }
+      if (remembered.size >= maxRemembered) remembered.clear();
+      remembered.set(key, {
+        passwordHash: account.value.passwordHash,
+        until: now + options.basicAuthCacheMs,
+      });
+      return principalOf(account.value);
+    });
+
+  const bearer = (token: string) =>
+    Effect.gen(function* () {
+      const account = yield* accountOfAccessToken(token);
+      if (Option.isNone(account)) {
+        return yield* unauthorized("the access token is invalid or has expired");
+      }
+      return principalOf(account.value);
+    });
+
+  const authenticate: Authenticator["authenticate"] = (authorization) => {
+    if (authorization === undefined || authorization.trim() === "") {
+      return Effect.fail(
+        unauthorized("credentials are required: use a Bearer token or HTTP Basic"),
+      );
+    }
+    const header = authorization.trim();
+    const space = header.indexOf(" ");
+    const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
+    const credentials = space < 0 ? "" : header.slice(space + 1).trim();
+    if (scheme === "bearer" && credentials !== "") return bearer(credentials);
+    if (scheme === "basic" && credentials !== "") {
+      const decoded = Buffer.from(credentials, "base64").toString("utf8");
+      const colon = decoded.indexOf(":");
+      if (colon > 0) return basic(decoded.slice(0, colon), decoded.slice(colon + 1));
+      return Effect.fail(
+        unauthorized("malformed Basic credentials: expected base64 of user:password"),
+      );
+    }
+    return Effect.fail(
+      unauthorized("unsupported Authorization header: use a Bearer token or HTTP Basic"),
+    );
+  };
+
+  return { authenticate, checkPassword };
+};

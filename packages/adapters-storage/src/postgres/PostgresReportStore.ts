@@ -1,0 +1,263 @@
+/**
+ * The ReportStore port on PostgreSQL: metadata in `reports`, bytes in `report_chunks` rows of
+ * `chunkBytes` each, so any machine can serve any report.
+ *
+ * `put` runs in one transaction on a client of its own: the metadata row first (a duplicate id
+ * fails at once), then a chunk row each time `chunkBytes` have arrived, then the final size,
+ * digest and row count. Nothing is visible before COMMIT, and a failed or interrupted content
+ * stream rolls everything back. `read` fetches only the chunks a byte range touches, a few at
+ * a time, and trims the first and last.
+ */
+import { createHash } from "node:crypto";
+import { type ReportDraft, type ReportMeta, ReportStore, StorageError } from "@tally/core";
+import { Effect, Exit, Option, Stream } from "effect";
+import type pg from "pg";
+import { classifyPostgresError } from "../errors/PostgresErrorClassifier.ts";
+import { listReportsQuery } from "../queries/ReportQueries.ts";
+import { reportMetaFromRow, reportMetaOf, reportRow } from "../records/ReportRecord.ts";
+import { type BatchCursor, batchCursorStream } from "../streaming/BatchCursor.ts";
+import type { PostgresDatabase } from "./PostgresDatabase.ts";
+
+/** Bytes per chunk row (the last chunk of a report may be shorter). */
+export const chunkBytes = 256 * 1024;
+/** Chunk rows fetched per query when reading. */
+const chunksPerFetch = 4;
+
+const insertReportSql = `insert into reports (id, task_id, type, format, content_type, file_name,
+  request, tenant_scope, created_at, expires_at, row_count, byte_size, sha256, content_file,
+  chunk_size) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`;
+const insertChunkSql = "insert into report_chunks (report_id, seq, bytes) values ($1, $2, $3)";
+const finishReportSql =
+  "update reports set row_count = $2, byte_size = $3, sha256 = $4 where id = $1";
+
+/** Collects incoming bytes into chunk-sized buffers and writes each full one. */
+class ChunkWriter {
+  private buffer = Buffer.allocUnsafe(chunkBytes);
+  private filled = 0;
+  private seq = 0;
+  private readonly hash = createHash("sha256");
+  /** Bytes received so far. */
+  byteSize = 0;
+  private readonly client: pg.PoolClient;
+  private readonly reportId: string;
+
+  constructor(client: pg.PoolClient, reportId: string) {
+    this.client = client;
+    this.reportId = reportId;
+  }
+
+  /** Takes the next bytes; writes every chunk they complete. */
+  async write(bytes: Uint8Array): Promise<void> {
+    this.hash.update(bytes);
+    this.byteSize += bytes.length;
+    let offset = 0;
+    while (offset < bytes.length) {
+      const take = Math.min(chunkBytes - this.filled, bytes.length - offset);
+      this.buffer.set(bytes.subarray(offset, offset + take), this.filled);
+      this.filled += take;
+      offset += take;
+      if (this.filled === chunkBytes) await this.flush();
+    }
+  }
+
+  /** Writes the last, partial chunk and returns the digest. */
+  async finish(): Promise<string> {
+    if (this.filled > 0) await this.flush();
+    return this.hash.digest("hex");
+  }
+
+  private async flush(): Promise<void> {
+    const chunk = this.buffer.subarray(0, this.filled);
+    await this.client.query(insertChunkSql, [this.reportId, this.seq++, chunk]);
+    this.buffer = Buffer.allocUnsafe(chunkBytes);
+    this.filled = 0;
+  }
+}
+
+/** A ReportStore over a PostgreSQL database. */
+export const makePostgresReportStore = (database: PostgresDatabase): ReportStore["Service"] => {
+  const fail = (operation: string) => classifyPostgresError(`ReportStore.${operation}`);
+
+  /** A client in a transaction that commits if `use` succeeds and rolls back otherwise. */
+  const inTransaction = <A, E>(use: (client: pg.PoolClient) => Effect.Effect<A, E>) =>
+    Effect.acquireUseRelease(
+      Effect.tryPromise({
+        try: async () => {
+          const client = await database.pool.connect();
+          try {
+            await client.query("begin");
+            return client;
+          } catch (error) {
+            client.release(error as Error);
+            throw error;
+          }
+        },
+        catch: fail("put"),
+      }),
+      use,
+      (client, exit) =>
+        Effect.promise(async () => {
+          try {
+            await client.query(Exit.isSuccess(exit) ? "commit" : "rollback");
+            client.release();
+          } catch (error) {
+            client.release(error as Error);
+          }
+        }),
+    );
+
+  const put = <E>(input: {
+    readonly draft: ReportDraft;
+    readonly content: Stream.Stream<Uint8Array, E>;
+    readonly rowCount: () => number;
+  }): Effect.Effect<ReportMeta, StorageError | E> =>
+    inTransaction((client) =>
+      Effect.gen(function* () {
+        const draft = input.draft;
+        const placeholder = reportMetaOf(draft, { rowCount: 0, byteSize: 0, sha256: "" });
+        const row = reportRow(placeholder, { contentFile: null, chunkSize: chunkBytes });
+        yield* Effect.tryPromise({
+          try: () =>
+            client.query(insertReportSql, [
+              row.id,
+              row.task_id,
+              row.type,
+              row.format,
+              row.content_type,
+              row.file_name,
+              row.request,
+              row.tenant_scope,
+              row.created_at,
+              row.expires_at,
+              row.row_count,
+              row.byte_size,
+              row.sha256,
+              row.content_file,
+              row.chunk_size,
+            ]),
+          catch: fail("put"),
+        });
+        const writer = new ChunkWriter(client, draft.id);
+        yield* Stream.runForEachArray(input.content, (chunks) =>
+          Effect.tryPromise({
+            try: async () => {
+              for (const chunk of chunks) await writer.write(chunk);
+            },
+            catch: fail("put"),
+          }),
+        );
+        const sha256 = yield* Effect.tryPromise({ try: () => writer.finish(), catch: fail("put") });
+        const meta = reportMetaOf(draft, {
+          rowCount: input.rowCount(),
+          byteSize: writer.byteSize,
+          sha256,
+        });
+        yield* Effect.tryPromise({
+          try: () =>
+            client.query(finishReportSql, [draft.id, meta.rowCount, meta.byteSize, sha256]),
+          catch: fail("put"),
+        });
+        return meta;
+      }),
+    );
+
+  /** The chunks of a stored report covering the inclusive byte range [start, end]. */
+  const chunkCursor = (
+    id: string,
+    start: number,
+    end: number,
+    chunkSize: number,
+  ): Effect.Effect<BatchCursor<Uint8Array>> =>
+    Effect.sync(() => {
+      let seq = Math.floor(start / chunkSize);
+      const lastSeq = Math.floor(end / chunkSize);
+      const fetch = async (): Promise<ReadonlyArray<Uint8Array>> => {
+        if (seq > lastSeq) return [];
+        const result = await database.pool.query<{ seq: number; bytes: Buffer }>(
+          "select seq, bytes from report_chunks where report_id = $1 and seq >= $2 and seq <= $3 order by seq",
+          [id, seq, Math.min(lastSeq, seq + chunksPerFetch - 1)],
+        );
+        const slices: Array<Uint8Array> = [];
+        for (const chunk of result.rows) {
+          if (chunk.seq !== seq) break;
+          const from = seq * chunkSize;
+          const first = Math.max(0, start - from);
+          const last = Math.min(chunk.bytes.length, end - from + 1);
+          if (first < last) slices.push(chunk.bytes.subarray(first, last));
+          seq++;
+        }
+        if (slices.length === 0) {
+          throw new StorageError({
+            reason: "Unknown",
+            operation: "ReportStore.read",
+            detail: `report '${id}' lost its content while being read (chunk ${seq} is missing)`,
+          });
+        }
+        return slices;
+      };
+      return {
+        next: Effect.tryPromise({ try: fetch, catch: fail("read") }),
+        close: Effect.void,
+      };
+    });
+
+  return ReportStore.of({
+    put,
+    getMeta: (id) =>
+      database.use("ReportStore.getMeta", async (db) =>
+        Option.map(
+          Option.fromNullishOr(
+            await db.selectFrom("reports").selectAll().where("id", "=", id).executeTakeFirst(),
+          ),
+          reportMetaFromRow,
+        ),
+      ),
+    read: (id, range) =>
+      Stream.unwrap(
+        Effect.map(
+          database.use("ReportStore.read", (db) =>
+            db
+              .selectFrom("reports")
+              .select(["byte_size", "chunk_size"])
+              .where("id", "=", id)
+              .executeTakeFirst(),
+          ),
+          (stored): Stream.Stream<Uint8Array, StorageError> => {
+            if (stored === undefined) {
+              return Stream.fail(
+                new StorageError({
+                  reason: "Unknown",
+                  operation: "ReportStore.read",
+                  detail: `report '${id}' is not stored`,
+                }),
+              );
+            }
+            const size = Number(stored.byte_size);
+            const start = range === undefined ? 0 : Math.max(0, range.start);
+            const end = range === undefined ? size - 1 : Math.min(size - 1, range.end);
+            if (start > end) return Stream.empty;
+            return batchCursorStream(
+              chunkCursor(id, start, end, Number(stored.chunk_size ?? chunkBytes)),
+            );
+          },
+        ),
+      ),
+    list: (query) =>
+      database.use("ReportStore.list", async (db) =>
+        (await listReportsQuery(db, query).execute()).map(reportMetaFromRow),
+      ),
+    delete: (id) =>
+      database.use("ReportStore.delete", async (db) => {
+        const result = await db.deleteFrom("reports").where("id", "=", id).executeTakeFirst();
+        return result.numDeletedRows > 0n;
+      }),
+    deleteExpired: (now) =>
+      database.use("ReportStore.deleteExpired", async (db) => {
+        const result = await db
+          .deleteFrom("reports")
+          .where("expires_at", "<=", now)
+          .executeTakeFirst();
+        return Number(result.numDeletedRows);
+      }),
+  });
+};

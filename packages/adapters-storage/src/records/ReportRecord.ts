@@ -1,0 +1,80 @@
+/**
+ * Report metadata as a table row and back; the request is JSON encoded with the core's
+ * `ReportRequest` schema.
+ */
+import {
+  type ReportDraft,
+  ReportFormat,
+  type ReportMeta,
+  ReportRequest,
+  TaskType,
+} from "@tally/core";
+import { Schema } from "effect";
+import type { ReportsTable } from "../schema/Database.ts";
+
+const encodeRequest = Schema.encodeSync(ReportRequest);
+const decodeRequest = Schema.decodeUnknownSync(ReportRequest);
+const decodeType = Schema.decodeUnknownSync(TaskType);
+const decodeFormat = Schema.decodeUnknownSync(ReportFormat);
+
+/** Where a report's bytes are: a file name (SQLite) or the chunk size (PostgreSQL). */
+export interface ReportContentLocation {
+  readonly contentFile: string | null;
+  readonly chunkSize: number | null;
+}
+
+/** The row that stores `meta`. */
+export const reportRow = (meta: ReportMeta, location: ReportContentLocation): ReportsTable => ({
+  id: meta.id,
+  task_id: meta.taskId,
+  type: meta.type,
+  format: meta.format,
+  content_type: meta.contentType,
+  file_name: meta.fileName,
+  request: JSON.stringify(encodeRequest(meta.request)),
+  tenant_scope: meta.tenantScope,
+  created_at: meta.createdAt,
+  expires_at: meta.expiresAt,
+  row_count: meta.rowCount,
+  byte_size: meta.byteSize,
+  sha256: meta.sha256,
+  content_file: location.contentFile,
+  chunk_size: location.chunkSize,
+});
+
+/** The metadata a row stores. */
+export const reportMetaFromRow = (row: ReportsTable): ReportMeta => ({
+  id: row.id,
+  taskId: row.task_id,
+  type: decodeType(row.type),
+  format: decodeFormat(row.format),
+  contentType: row.content_type,
+  fileName: row.file_name,
+  request: decodeRequest(JSON.parse(row.request)),
+  tenantScope: row.tenant_scope,
+  createdAt: Number(row.created_at),
+  expiresAt: Number(row.expires_at),
+  rowCount: Number(row.row_count),
+  byteSize: Number(row.byte_size),
+  sha256: row.sha256,
+});
+
+/** The metadata of a finished report: the draft's fields only (a caller may pass more). */
+export const reportMetaOf = (
+  draft: ReportDraft,
+  content: { readonly rowCount: number; readonly byteSize: number; readonly sha256: string },
+): ReportMeta => ({
+  id: draft.id,
+  taskId: draft.taskId,
+  type: draft.type,
+  format: draft.format,
+  contentType: draft.contentType,
+  fileName: draft.fileName,
+  request: draft.request,
+  tenantScope: draft.tenantScope,
+  createdAt: draft.createdAt,
+  expiresAt: draft.expiresAt,
+  rowCount: content.rowCount,
+  byteSize: content.byteSize,
+  sha256: content.sha256,
+});

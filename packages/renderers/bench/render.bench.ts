@@ -1,0 +1,291 @@
+/**
+ * Renderer benchmark.
+ *
+ * CSV, 1M rows: the hand-written writer, fast-csv's stream transform for the same cells, and
+ * (when the `sqlite3` CLI is installed) the CLI writing the same rows, already formatted, from a
+ * table — the reference the report path is held to (goal ≤ 1.2× the CLI). Each with ASCII tenant
+ * names and with multilingual ones (three tenants in four Cyrillic or Greek).
+ * PDF, 10k and 100k rows: pages/s and peak RSS (goal ≥ 200 pages/s, ≤ 200 MiB, flat), with
+ * Node's defaults and with the young generation capped (`--max-semi-space-size=4`).
+ *
+ * Every run of a case is a child process of its own, so its peak RSS (`resourceUsage().maxRSS`)
+ * is its own; a case reports its fastest run and its highest peak. Run:
+ * `npx -y pnpm@12.21.0 exec node packages/renderers/bench/render.bench.ts` (or `pnpm bench
+ * renderers`). Options: `--csv-rows N`, `--pdf-rows N`, `--runs N` (default 3).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { makeInstantFormatter, type TenantReportRequest } from "@tally/core";
+import { Effect, Stream } from "effect";
+import { format } from "fast-csv";
+import { referenceCells, vendorTenantColumns } from "../src/csv/CsvColumns.ts";
+import { fastCsvOptions, neutraliseText } from "../src/csv/CsvDialect.ts";
+import { CsvRenderer, PdfRenderer } from "../src/index.ts";
+import { type SyntheticNames, syntheticLine, syntheticLines } from "./SyntheticLines.ts";
+
+interface Measurement {
+  readonly seconds: number;
+  readonly bytes: number;
+  readonly pages: number | null;
+  /** The run's own peak RSS; null for the CLI, which runs in a process of its own. */
+  readonly peakRssMiB: number | null;
+}
+
+const argument = (name: string, fallback: number): number => {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? fallback : Number(process.argv[at + 1]);
+};
+
+const zone = { _tag: "Iana", name: "Europe/Paris" } as const;
+
+const request = (format: "csv" | "pdf"): TenantReportRequest => ({
+  _tag: "TenantReport",
+  interval: { start: Date.UTC(2024, 2, 1), end: Date.UTC(2026, 2, 1) },
+  zone: { spec: "Local", resolved: zone },
+  tenant: { _tag: "AllTenants" },
+  format,
+  variant: "detail",
+  columns: "vendor",
+  separator: ";",
+});
+
+const content = (format: "csv" | "pdf", rows: number, names: SyntheticNames) => ({
+  taskId: "bench",
+  request: request(format),
+  generatedAt: Date.UTC(2026, 2, 1),
+  tenantName: null,
+  summaries: Effect.succeed([]),
+  lines: syntheticLines(rows, names),
+});
+
+/** Counts pages as they stream by (`/Type /Page` dictionaries), keeping a small tail. */
+const pageCounter = () => {
+  const marker = "/Type /Page\n";
+  let tail = "";
+  let pages = 0;
+  return {
+    add: (chunk: Uint8Array) => {
+      const text = tail + Buffer.from(chunk).toString("latin1");
+      for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + 1)) pages++;
+      tail = text.slice(-marker.length + 1);
+    },
+    get pages() {
+      return pages;
+    },
+  };
+};
+
+type Timing = Omit<Measurement, "peakRssMiB">;
+
+const runRenderer = async (
+  stream: Stream.Stream<Uint8Array, unknown>,
+  countPages: boolean,
+): Promise<Timing> => {
+  let bytes = 0;
+  const counter = pageCounter();
+  const started = performance.now();
+  await Effect.runPromise(
+    Stream.runForEachArray(stream, (chunks) =>
+      Effect.sync(() => {
+        for (const chunk of chunks) {
+          bytes += chunk.length;
+          if (countPages) counter.add(chunk);
+        }
+      }),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, bytes, pages: countPages ? counter.pages : null };
+};
+
+const runFastCsv = async (rows: number, names: SyntheticNames): Promise<Timing> => {
+  const instant = makeInstantFormatter(zone);
+  let bytes = 0;
+  function* cells() {
+    for (let i = 0; i < rows; i++) {
+      yield referenceCells(vendorTenantColumns, syntheticLine(i, names), instant, neutraliseText);
+    }
+  }
+  const started = performance.now();
+  await pipeline(
+    Readable.from(cells()),
+    format(
+      fastCsvOptions(
+        ";",
+        vendorTenantColumns.map((c) => c.header),
+      ),
+    ),
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        bytes += chunk.length;
+        done();
+      },
+    }),
+  );
+  return { seconds: (performance.now() - started) / 1000, bytes, pages: null };
+};
+
+/** Fills a table with the same rows as text, once; then times the CLI writing it, `runs` times. */
+const runSqliteCli = (rows: number, names: SyntheticNames, runs: number): Timing | null => {
+  if (spawnSync("sqlite3", ["-version"]).status !== 0) return null;
+  const dir = mkdtempSync(join(tmpdir(), "tally-bench-"));
+  try {
+    const db = join(dir, "rows.sqlite");
+    const instant = makeInstantFormatter(zone);
+    const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
+    const blocks: Array<string> = [];
+    for (let block = 0; block * 1000 < rows; block++) {
+      const values: Array<string> = [];
+      for (let i = block * 1000; i < Math.min(rows, (block + 1) * 1000); i++) {
+        const l = syntheticLine(i, names);
+        values.push(
+          `(${q(l.tenantId ?? "")},${q(l.tenantName ?? "")},${q(l.vmId)},${q(l.vmName)},${q(instant(l.start))},${q(instant(l.end))})`,
+        );
+      }
+      blocks.push(`INSERT INTO line VALUES ${values.join(",")};`);
+    }
+    const schema =
+      "CREATE TABLE line(tenantId, tenantName, vmId, vmName, protectionStart, protectionEnd);";
+    const load = spawnSync("sqlite3", [db], {
+      input: [schema, "BEGIN;", ...blocks, "COMMIT;"].join("\n"),
+      maxBuffer: 1 << 30,
+    });
+    if (load.status !== 0) return null;
+    const csv = join(dir, "rows.csv");
+    let best: Timing | null = null;
+    for (let run = 0; run < runs; run++) {
+      const started = performance.now();
+      execFileSync("sqlite3", [
+        ...["-csv", "-header", "-separator", ";", "-newline", "\r\n", "-cmd", `.output ${csv}`],
+        ...[db, "SELECT * FROM line"],
+      ]);
+      const seconds = (performance.now() - started) / 1000;
+      if (best === null || seconds < best.seconds) {
+        best = { seconds, bytes: statSync(csv).size, pages: null };
+      }
+    }
+    return best;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+const runCase = (name: string, rows: number, names: SyntheticNames, runs: number) => {
+  switch (name) {
+    case "csv":
+      return runRenderer(CsvRenderer.renderTenantReport(content("csv", rows, names)), false);
+    case "fast-csv":
+      return runFastCsv(rows, names);
+    case "sqlite3":
+      return Promise.resolve(runSqliteCli(rows, names, runs));
+    case "pdf":
+      return runRenderer(PdfRenderer.renderTenantReport(content("pdf", rows, names)), true);
+    default:
+      throw new Error(`unknown case ${name}`);
+  }
+};
+
+interface Case {
+  readonly label: string;
+  readonly name: string;
+  readonly rows: number;
+  readonly names: SyntheticNames;
+  readonly flags: ReadonlyArray<string>;
+}
+
+const child = process.argv.indexOf("--case");
+if (child !== -1) {
+  const name = process.argv[child + 1] as string;
+  const names = (process.argv.includes("--ascii") ? "ascii" : "multilingual") as SyntheticNames;
+  const timing = await runCase(name, argument("--rows", 0), names, argument("--runs", 1));
+  const peakRssMiB = name === "sqlite3" ? null : process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify(timing === null ? null : { ...timing, peakRssMiB }));
+} else {
+  const csvRows = argument("--csv-rows", 1_000_000);
+  const pdfRows = argument("--pdf-rows", 100_000);
+  const runs = argument("--runs", 3);
+  // V8 grows the young generation of a busy process to 2 × 32 MiB; capping it is the deployment
+  // knob for workers that must stay small, so PDF is shown both ways.
+  const smallYoung = ["--max-semi-space-size=4"];
+  const cases: ReadonlyArray<Case> = [
+    ...(["ascii", "multilingual"] as const).flatMap(
+      (names): ReadonlyArray<Case> => [
+        { label: `CSV, Tally writer, ${names}`, name: "csv", rows: csvRows, names, flags: [] },
+        {
+          label: `CSV, fast-csv stream, ${names}`,
+          name: "fast-csv",
+          rows: csvRows,
+          names,
+          flags: [],
+        },
+        { label: `CSV, sqlite3 CLI, ${names}`, name: "sqlite3", rows: csvRows, names, flags: [] },
+      ],
+    ),
+    ...[pdfRows / 10, pdfRows].flatMap(
+      (rows): ReadonlyArray<Case> => [
+        { label: "PDF, Tally renderer", name: "pdf", rows, names: "multilingual", flags: [] },
+        {
+          label: "PDF, Tally renderer, semi-space 4 MiB",
+          name: "pdf",
+          rows,
+          names: "multilingual",
+          flags: smallYoung,
+        },
+      ],
+    ),
+  ];
+  const results: Array<Case & Measurement> = [];
+  for (const c of cases) {
+    const processes = c.name === "sqlite3" ? 1 : runs;
+    let merged = null as Measurement | null;
+    for (let run = 0; run < processes; run++) {
+      const args = [...c.flags, new URL(import.meta.url).pathname, "--case", c.name];
+      args.push("--rows", `${Math.round(c.rows)}`, "--runs", `${runs}`);
+      if (c.names === "ascii") args.push("--ascii");
+      const result = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 24 });
+      if (result.status !== 0) {
+        console.error(`${c.label} failed:\n${result.stderr}`);
+        process.exitCode = 1;
+        break;
+      }
+      const m = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "null") as Measurement | null;
+      if (m === null) break;
+      const previous: Measurement | null = merged;
+      const fastest = previous === null || m.seconds < previous.seconds ? m : previous;
+      const peak = m.peakRssMiB === null ? null : Math.max(m.peakRssMiB, previous?.peakRssMiB ?? 0);
+      merged = { ...fastest, peakRssMiB: peak };
+    }
+    if (merged === null) console.log(`(${c.label}: not available on this machine)`);
+    else results.push({ ...c, ...merged });
+  }
+
+  const cell = (n: number | null, digits = 0) =>
+    (n === null ? "–" : n.toFixed(digits)).padStart(10);
+  const headers = ["rows", "seconds", "rows/s", "pages", "pages/s", "MiB out", "peak MiB"];
+  console.log(`${"case".padEnd(40)}${headers.map((h) => h.padStart(10)).join("")}`);
+  for (const r of results) {
+    console.log(
+      r.label.padEnd(40) +
+        cell(r.rows) +
+        cell(r.seconds, 2) +
+        cell(r.rows / r.seconds) +
+        cell(r.pages) +
+        cell(r.pages === null ? null : r.pages / r.seconds) +
+        cell(r.bytes / 2 ** 20, 1) +
+        cell(r.peakRssMiB),
+    );
+  }
+  for (const names of ["ascii", "multilingual"]) {
+    const find = (name: string) => results.find((r) => r.name === name && r.names === names);
+    const [ours, slow, cli] = [find("csv"), find("fast-csv"), find("sqlite3")];
+    if (ours !== undefined && slow !== undefined && cli !== undefined) {
+      console.log(
+        `CSV (${names}) time relative to the sqlite3 CLI: Tally writer ${(ours.seconds / cli.seconds).toFixed(2)}×, fast-csv ${(slow.seconds / cli.seconds).toFixed(2)}× (goal ≤ 1.2×)`,
+      );
+    }
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * `tally serve`: the HTTP APIs and the report workers in one process. Configured users are
+ * stored (hashed) at start; the listening address is logged (`"message":"listening"`, with
+ * `url`), which is how a caller that asked for port 0 learns the port. On SIGTERM/SIGINT:
+ * workers stop claiming, running reports finish or are released by the deadline, then the HTTP
+ * server and the database close, and the process exits 0.
+ */
+import { createServer } from "node:http";
+import { NodeHttpServer } from "@effect/platform-node";
+import { HttpLive } from "@tally/adapters-http";
+import { Context, Duration, Effect, Layer } from "effect";
+import { HttpServer } from "effect/http";
+import { provisionConfiguredUsers } from "../../accounts/AccountProvisioning.ts";
+import { runUntilShutdown } from "../../worker/runUntilShutdown.ts";
+import { ShutdownSignal } from "../ShutdownSignal.ts";
+import { withTally } from "../withTally.ts";
+
+/** How long closing the HTTP server waits for requests still in flight. */
+const httpCloseTimeout = Duration.seconds(5);
+
+/** Serves HTTP and runs workers until a shutdown signal. */
+export const runServe = (configPath: string | undefined) =>
+  Effect.gen(function* () {
+    const shutdown = yield* ShutdownSignal;
+    yield* shutdown.handleGracefully;
+    yield* withTally({ configPath, logTo: "stdout" }, (config) =>
+      Effect.gen(function* () {
+        yield* provisionConfiguredUsers(config.users);
+        const http = HttpLive({ face1Zone: config.face1Zone }).pipe(
+          Layer.provideMerge(
+            NodeHttpServer.layer(() => createServer(), {
+              port: config.port,
+              host: config.host,
+              gracefulShutdownTimeout: httpCloseTimeout,
+            }),
+          ),
+        );
+        const context = yield* Layer.build(http);
+        const address = Context.get(context, HttpServer.HttpServer).address;
+        const port = address._tag === "UnixPathAddress" ? config.port : address.port;
+        const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+        yield* Effect.logInfo("listening").pipe(
+          Effect.annotateLogs({ url, workers: config.workers, storage: config.storage._tag }),
+        );
+        yield* runUntilShutdown(config, shutdown.received);
+      }),
+    );
+  });

@@ -1,0 +1,145 @@
+/**
+ * A report made in this process, without HTTP: submit the task (the same use case the APIs
+ * call), run the worker use case until the task is finished, show its progress, then write
+ * the report's bytes to a file — under a temporary name first, renamed when complete, so a
+ * file with the final name is always a whole report.
+ *
+ * The worker use case takes the oldest queued task; if the database is shared with a running
+ * server, this process may run someone else's task first (and that server may run ours): the
+ * loop simply continues until our task is finished, whoever ran it.
+ */
+import { createWriteStream } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import {
+  getTask,
+  isTerminal,
+  type ReportMeta,
+  type ReportTask,
+  readReport,
+  runNextTask,
+  type SubmitReportInput,
+  type SubmitReportOptions,
+  submitReport,
+} from "@tally/core";
+import { Duration, Effect, Fiber, Option, Schema, Stream } from "effect";
+import { commandLinePrincipal } from "../wiring/CommandLinePrincipal.ts";
+import { releaseHeldTasks } from "../worker/releaseHeldTasks.ts";
+import { processWorkerPrefix } from "../worker/WorkerPool.ts";
+import { makeProgressDisplay } from "./ProgressDisplay.ts";
+
+/** The task did not produce a report (it failed or was cancelled). */
+export class ReportNotProducedError extends Schema.TaggedError<ReportNotProducedError>()(
+  "ReportNotProducedError",
+  { taskId: Schema.String, state: Schema.String, detail: Schema.String },
+) {
+  override get message(): string {
+    return `task ${this.taskId} ended ${this.state}: ${this.detail}`;
+  }
+}
+
+/** The file written and what it holds. */
+export interface ProducedReportFile {
+  readonly path: string;
+  readonly meta: ReportMeta;
+  readonly task: ReportTask;
+}
+
+const pollMs = 150;
+
+/** Runs tasks in this process until the one with `taskId` is finished; returns it. */
+const runUntilFinished = (taskId: string, workerId: string) =>
+  Effect.gen(function* () {
+    for (;;) {
+      const task = yield* getTask(commandLinePrincipal, taskId);
+      if (isTerminal(task.state)) return task;
+      const ran = yield* runNextTask(workerId);
+      // Nothing queued, yet ours is not finished: another process is running it.
+      if (Option.isNone(ran)) yield* Effect.sleep(Duration.millis(pollMs));
+    }
+  }).pipe(
+    // Interrupted (Ctrl-C): give the task back to the queue instead of leaving it Running.
+    Effect.onInterrupt(() => Effect.ignore(releaseHeldTasks(new Set([workerId])))),
+  );
+
+/** Writes the stream to `path` atomically (temporary file, then rename). */
+const writeFileAtomically = (path: string, content: Stream.Stream<Uint8Array, unknown>) =>
+  Effect.gen(function* () {
+    yield* Effect.promise(() => mkdir(dirname(path), { recursive: true }));
+    const temporary = `${path}.${process.pid}.partial`;
+    const out = createWriteStream(temporary);
+    const written = Stream.runForEachArray(content, (chunks) =>
+      Effect.callback<void, Error>((resume) => {
+        let pending = chunks.length;
+        if (pending === 0) return resume(Effect.void);
+        for (const chunk of chunks) {
+          out.write(chunk, (error) => {
+            if (error) resume(Effect.fail(error));
+            else if (--pending === 0) resume(Effect.void);
+          });
+        }
+      }),
+    ).pipe(
+      Effect.andThen(
+        Effect.callback<void, Error>((resume) => {
+          out.end((error?: Error | null) => resume(error ? Effect.fail(error) : Effect.void));
+        }),
+      ),
+      Effect.andThen(Effect.promise(() => rename(temporary, path))),
+    );
+    yield* written.pipe(
+      Effect.onError(() =>
+        Effect.promise(async () => {
+          out.destroy();
+          await rm(temporary, { force: true });
+        }),
+      ),
+    );
+  });
+
+/**
+ * Submits the report, runs it here with a progress display labelled `label`, and writes it to
+ * `out` (default: the report's own file name in the current directory).
+ */
+export const produceReportFile = (
+  input: SubmitReportInput,
+  options: SubmitReportOptions & { readonly out?: string | undefined; readonly label: string },
+) =>
+  Effect.gen(function* () {
+    const { task: submitted } = yield* submitReport(commandLinePrincipal, input, options);
+    const workerId = `${processWorkerPrefix()}/cli`;
+    yield* Effect.logInfo("report task submitted").pipe(
+      Effect.annotateLogs({ taskId: submitted.id, type: submitted.type }),
+    );
+    const display = makeProgressDisplay(options.label);
+    const watch = yield* Effect.forkChild(
+      Effect.forever(
+        getTask(commandLinePrincipal, submitted.id).pipe(
+          Effect.tap((t) =>
+            Effect.sync(() => display.update({ state: t.state._tag, progress: t.progress })),
+          ),
+          Effect.ignore,
+          Effect.andThen(Effect.sleep(Duration.millis(pollMs))),
+        ),
+      ),
+    );
+    const task = yield* runUntilFinished(submitted.id, workerId).pipe(
+      Effect.ensuring(Fiber.interrupt(watch)),
+    );
+    display.update({ state: task.state._tag, progress: task.progress });
+    display.done();
+    if (task.state._tag !== "Succeeded") {
+      const detail =
+        task.state._tag === "Failed"
+          ? `${task.state.error.code}: ${task.state.error.message}`
+          : "the task was cancelled";
+      return yield* new ReportNotProducedError({ taskId: task.id, state: task.state._tag, detail });
+    }
+    const download = yield* readReport(commandLinePrincipal, task.state.reportId);
+    const path = resolve(options.out ?? download.meta.fileName);
+    yield* writeFileAtomically(path, download.content);
+    yield* Effect.logInfo("report written").pipe(
+      Effect.annotateLogs({ taskId: task.id, reportId: download.meta.id, path }),
+    );
+    return { path, meta: download.meta, task } satisfies ProducedReportFile;
+  });

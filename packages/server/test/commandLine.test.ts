@@ -1,0 +1,205 @@
+/**
+ * The `tally` command line end to end, as a child process in a temporary directory: the
+ * newcomer's `demo-report`, `report`, `import`, `users add`, and how bad input and bad
+ * configuration are refused (exit code 2, the input named).
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AccountStore, TenantDirectory } from "@tally/core";
+import { Effect, Option } from "effect";
+import { describe, expect, it } from "vitest";
+import { storageLayer } from "../src/wiring/TallyLayer.ts";
+import { quiet } from "./support/quiet.ts";
+import { runTally } from "./support/TallyProcess.ts";
+
+/** Runs a test program without log output. */
+const runQuiet = <A, E>(effect: Effect.Effect<A, E>): Promise<A> =>
+  Effect.runPromise(quiet(effect));
+
+const vendorHeader = "tenantId;tenantName;vmId;vmName;protectionStart;protectionEnd";
+const tempDir = () => mkdtempSync(join(tmpdir(), "tally-cli-"));
+
+describe.concurrent("tally demo-report", () => {
+  it("loads the demo into ./.tally and writes a tenant CSV and PDF and a license PDF for 2024", async () => {
+    const cwd = tempDir();
+    const run = await runTally(["demo-report"], { cwd });
+    expect(run.stderr).not.toContain("error");
+    expect(run.code).toBe(0);
+    const reports = join(cwd, ".tally", "reports");
+    const csvPath = join(reports, "tenant-protection-2024.csv");
+    for (const file of [
+      "tenant-protection-2024.csv",
+      "tenant-protection-2024.pdf",
+      "license-overview-2024.pdf",
+    ]) {
+      expect(run.stdout).toContain(join(reports, file));
+      expect(existsSync(join(reports, file))).toBe(true);
+    }
+    const csv = readFileSync(csvPath, "utf8");
+    expect(csv.split("\r\n")[0]).toBe(vendorHeader);
+    expect(csv).toContain("romashka;ООО «Ромашка»;romashka-1c;1С:Бухгалтерия;");
+    expect(csv).toContain("athena;Αθηνά Α.Ε.;athena-erp;");
+    // A VM of no tenant is listed last with empty tenant fields.
+    expect(csv.trimEnd().split("\r\n").at(-1)).toMatch(/^;;legacy-backup;/);
+    // Formula-looking names are neutralised.
+    expect(csv).toContain(`formula;"'=HYPERLINK(`);
+    expect(run.stdout).toContain(vendorHeader);
+    for (const pdf of ["tenant-protection-2024.pdf", "license-overview-2024.pdf"]) {
+      expect(readFileSync(join(reports, pdf)).subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    }
+  });
+
+  it("starts from a fresh database each time, giving the same CSV", async () => {
+    const cwd = tempDir();
+    const first = await runTally(["demo-report"], { cwd });
+    const csv = readFileSync(join(cwd, ".tally", "reports", "tenant-protection-2024.csv"));
+    const second = await runTally(["demo-report"], { cwd });
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(readFileSync(join(cwd, ".tally", "reports", "tenant-protection-2024.csv"))).toEqual(csv);
+  });
+});
+
+describe.concurrent("tally report, import and users add", () => {
+  it("imports CSV and JSON files, then makes a report of them with plain progress lines", async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, "tenants.csv"), "id;name\nt1;Ωμέγα ΑΕ\nt2;ЗАО Север\n");
+    writeFileSync(
+      join(cwd, "vms.json"),
+      JSON.stringify([
+        { id: "vm1", name: "web", tenantId: "t1" },
+        { id: "vm2", name: "db", tenantId: "t2" },
+      ]),
+    );
+    writeFileSync(
+      join(cwd, "periods.csv"),
+      "id,vmId,start,end\np1,vm1,2024-03-30T12:00:00Z,2024-04-01T12:00:00Z\np2,vm2,2024-01-01T00:00:00+01:00,\n",
+    );
+    for (const [kind, file] of [
+      ["tenants", "tenants.csv"],
+      ["vms", "vms.json"],
+      ["periods", "periods.csv"],
+    ] as const) {
+      const run = await runTally(["import", kind, file], { cwd });
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+    }
+    const report = await runTally(
+      [
+        "report",
+        "tenants",
+        "--tenant",
+        "t1",
+        "--from",
+        "2024-03-30",
+        "--to",
+        "2024-04-02",
+        "--timezone",
+        "Local",
+        "--out",
+        "t1.csv",
+      ],
+      { cwd, env: { TALLY_LOCAL_ZONE: "Europe/Berlin", TALLY_LOG_LEVEL: "warn" } },
+    );
+    expect(report.code).toBe(0);
+    expect(report.stdout).toContain(`Wrote ${join(cwd, "t1.csv")} (1 rows`);
+    // Not a terminal: plain progress lines ending with the final state.
+    expect(report.stderr).toContain("tenant report: Succeeded 100%");
+    expect(readFileSync(join(cwd, "t1.csv"), "utf8")).toBe(
+      `${vendorHeader}\r\nt1;Ωμέγα ΑΕ;vm1;web;2024-03-30T13:00:00+01:00;2024-04-01T14:00:00+02:00\r\n`,
+    );
+  });
+
+  it("names the bad row and column of an import file and exits 2", async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, "tenants.csv"), "id,name\nt1,One\nt2,\n");
+    const run = await runTally(["import", "tenants", "tenants.csv"], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('tenants.csv row 3, name: expected a non-empty text, got ""');
+  });
+
+  it("refuses a file that is neither CSV nor JSON", async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, "tenants.xlsx"), "");
+    const run = await runTally(["import", "tenants", "tenants.xlsx"], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('expected a file ending in .csv or .json, got ".xlsx"');
+  });
+
+  it("names a malformed --from and exits 2", async () => {
+    const run = await runTally(["report", "tenants", "--from", "yesterday"], { cwd: tempDir() });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--from: expected");
+    expect(run.stderr).toContain('got "yesterday"');
+  });
+
+  it("names a bad zone spec and exits 2", async () => {
+    const run = await runTally(
+      ["report", "licenses", "--from", "2024-01-01", "--to", "2025-01-01", "--timezone", "GMT+1"],
+      {
+        cwd: tempDir(),
+      },
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--timezone: expected one of UTC, Local, UTC+HH:MM, UTC-HH:MM");
+  });
+
+  it("stops before doing anything when a setting is bad, naming it (exit 2)", async () => {
+    const cwd = tempDir();
+    const run = await runTally(["demo"], {
+      cwd,
+      env: { TALLY_PORT: "eighty", TALLY_WORKERS: "-3" },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'TALLY_PORT: expected a TCP port, an integer from 0 to 65535 (0: any free port), got "eighty"',
+    );
+    expect(run.stderr).toContain(
+      'TALLY_WORKERS: expected a number of concurrent report workers, an integer from 0 to 64, got "-3"',
+    );
+    expect(existsSync(join(cwd, ".tally"))).toBe(false);
+  });
+
+  it("reports an unknown subcommand as a usage error (exit 2)", async () => {
+    const run = await runTally(["frobnicate"], { cwd: tempDir() });
+    expect(run.code).toBe(2);
+    expect(run.stderr + run.stdout).toContain('Unknown subcommand "frobnicate"');
+  });
+
+  it("adds a user with a hashed password, and requires a tenant for an operator", async () => {
+    const cwd = tempDir();
+    const added = await runTally(
+      ["users", "add", "ops", "--role", "operator", "--tenant", "acme", "--password", "pw"],
+      {
+        cwd,
+      },
+    );
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain("Saved operator ops of tenant acme.");
+    const generated = await runTally(["users", "add", "root", "--role", "administrator"], { cwd });
+    expect(generated.stdout).toMatch(/Password \(shown once\): \S{16}/);
+    const missing = await runTally(["users", "add", "x", "--role", "operator"], { cwd });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      "--tenant: expected the tenant id of the operator, got nothing",
+    );
+
+    const stored = await runQuiet(
+      Effect.gen(function* () {
+        const accounts = yield* AccountStore;
+        return {
+          ops: yield* accounts.getAccount("ops"),
+          tenants: yield* (yield* TenantDirectory).listTenants({ limit: 10 }),
+        };
+      }).pipe(
+        Effect.provide(
+          storageLayer({ _tag: "Sqlite", filename: join(cwd, ".tally", "tally.sqlite") }),
+        ),
+      ),
+    );
+    const ops = Option.getOrThrow(stored.ops);
+    expect(ops).toMatchObject({ username: "ops", role: "TenantOperator", tenantId: "acme" });
+    expect(ops.passwordHash).toMatch(/^scrypt\$/);
+    expect(ops.passwordHash).not.toContain("pw$");
+  });
+});
