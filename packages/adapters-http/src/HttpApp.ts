@@ -18,6 +18,7 @@ import {
 import { makeAuthenticator } from "./auth/Authenticator.ts";
 import { licenseOverviewRoute } from "./faces/licensing/LicenseOverviewRoute.ts";
 import { tokenRoute } from "./faces/licensing/TokenRoute.ts";
+import { factReadRoutes } from "./faces/native/FactReadRoutes.ts";
 import { ingestionRoutes } from "./faces/native/IngestionRoutes.ts";
 import { reportRoutes } from "./faces/native/ReportRoutes.ts";
 import {
@@ -79,6 +80,7 @@ export const makeHttpApp = (
       ...reportRoutes(resolved),
       ...taskRoutes(resolved.maxPageSize),
       ...ingestionRoutes(resolved),
+      ...factReadRoutes(resolved.maxPageSize),
       healthRoute,
       readyRoute,
       openApiRoute(() => openApi),

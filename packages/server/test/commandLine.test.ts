@@ -6,10 +6,21 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AccountStore, TenantDirectory } from "@tally/core";
-import { Effect, Option } from "effect";
+import {
+  AccountStore,
+  defaultTallySettings,
+  getTask,
+  SystemClock,
+  submitReport,
+  TallySettings,
+  TenantDirectory,
+} from "@tally/core";
+import { ReportRenderersLive } from "@tally/renderers";
+import { Effect, Layer, Option } from "effect";
 import { describe, expect, it } from "vitest";
-import { storageLayer } from "../src/wiring/TallyLayer.ts";
+import { commandLinePrincipal } from "../src/wiring/CommandLinePrincipal.ts";
+import { RandomIdGeneratorLayer } from "../src/wiring/RandomIdGenerator.ts";
+import { storageLayer, type TallyServices } from "../src/wiring/TallyLayer.ts";
 import { quiet } from "./support/quiet.ts";
 import { runTally } from "./support/TallyProcess.ts";
 
@@ -108,6 +119,43 @@ describe.concurrent("tally report, import and users add", () => {
     expect(readFileSync(join(cwd, "t1.csv"), "utf8")).toBe(
       `${vendorHeader}\r\nt1;Ωμέγα ΑΕ;vm1;web;2024-03-30T13:00:00+01:00;2024-04-01T14:00:00+02:00\r\n`,
     );
+  });
+
+  it("runs only its own report, leaving an older task queued in the same database", async () => {
+    const cwd = tempDir();
+    const database = join(cwd, ".tally", "tally.sqlite");
+    const useStorage = <A, E>(effect: Effect.Effect<A, E, TallyServices>) =>
+      runQuiet(
+        effect.pipe(
+          Effect.provide(
+            Layer.mergeAll(
+              storageLayer({ _tag: "Sqlite", filename: database }),
+              SystemClock.layer,
+              RandomIdGeneratorLayer,
+              Layer.succeed(TallySettings, TallySettings.of(defaultTallySettings)),
+              ReportRenderersLive,
+            ),
+          ),
+        ),
+      );
+    const older = await useStorage(
+      Effect.map(
+        submitReport(commandLinePrincipal, {
+          type: "CreateTenantReport",
+          zone: { _tag: "Utc" },
+          format: "csv",
+        }),
+        (submitted) => submitted.task,
+      ),
+    );
+
+    const report = await runTally(["report", "tenants", "--out", "own.csv"], {
+      cwd,
+      env: { TALLY_LOG_LEVEL: "warn" },
+    });
+    expect(report.code).toBe(0);
+    expect(report.stdout).toContain(`Wrote ${join(cwd, "own.csv")}`);
+    expect(await useStorage(getTask(commandLinePrincipal, older.id))).toEqual(older);
   });
 
   it("names the bad row and column of an import file and exits 2", async () => {

@@ -1,7 +1,12 @@
 import { Effect, Exit } from "effect";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeCursor, encodeCursor } from "../../src/faces/native/PageCursor.ts";
+import {
+  decodeCursor,
+  decodeIdCursor,
+  encodeCursor,
+  encodeIdCursor,
+} from "../../src/faces/native/PageCursor.ts";
 
 describe("page cursors", () => {
   it("give back the position they were made from", () => {
@@ -27,5 +32,16 @@ describe("page cursors", () => {
       const exit = Effect.runSyncExit(decodeCursor(token));
       expect(Exit.isFailure(exit)).toBe(true);
     }
+  });
+
+  it("give back the id an id cursor was made from, and refuse a position cursor", () => {
+    fc.assert(
+      fc.property(fc.string(), (id) => {
+        expect(Effect.runSync(decodeIdCursor(encodeIdCursor(id)))).toBe(id);
+        const exit = Effect.runSyncExit(decodeIdCursor(encodeCursor({ createdAt: 1, id })));
+        expect(Exit.isFailure(exit)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -1,5 +1,6 @@
 /**
- * The worker's step: claim the oldest queued task, produce its report, and finish the task.
+ * The worker's step: claim the oldest queued task (or, with `runTask`, one named task), produce
+ * its report, and finish the task.
  *
  * While the report renders, the worker keeps its lease alive two ways: every
  * `progressEveryRows` rows read (with the progress so far), and on a timer every third of the
@@ -22,7 +23,7 @@
  * - RenderError → Failed `RenderFailed`; a storage error that retrying cannot fix (a
  *   constraint, an unknown failure) → Failed `StorageFailed`; no renderer for the format →
  *   Failed `FormatUnavailable`; a defect (a bug in a renderer) → Failed `InternalError`;
- * - a retryable storage error (connection lost, busy, deadlock) → `runNextTask` fails with it
+ * - a retryable storage error (connection lost, busy, deadlock) → the run fails with it
  *   and the task is left Running: its lease expires, the sweeper requeues it, and the next
  *   claim counts as another attempt — so a storage outage is retried, but not forever;
  * - lease lost (it expired and the task was requeued or taken over) → nothing is written;
@@ -94,6 +95,32 @@ export const runNextTask = (
     const claimed = yield* (yield* TaskStore).claimNext((task) =>
       // claimNext hands over Queued tasks only, which claimTask always accepts.
       Result.getOrThrow(claimTask(task, { workerId, now, leaseMs: settings.leaseMs })),
+    );
+    if (Option.isNone(claimed)) return Option.none();
+    return Option.some(yield* runClaimedTask(claimed.value, workerId));
+  });
+
+/**
+ * Claims the task with `taskId` for `workerId` and runs it to the end, leaving every other
+ * queued task alone — for a caller waiting on its own task (the command line's `tally report`).
+ * None when the task is not Queued: it is running elsewhere, finished, or another claimer won
+ * the race (the claim is a compare-and-set; a lost race is re-read and seen as not Queued).
+ * The caller then waits for whoever holds it. Otherwise the task as this worker left it, as
+ * `runNextTask` returns it. Fails with NotFoundError when there is no such task.
+ */
+export const runTask = (
+  taskId: string,
+  workerId: string,
+): Effect.Effect<Option.Option<ReportTask>, StorageError | NotFoundError, WorkerServices> =>
+  Effect.gen(function* () {
+    const settings = yield* TallySettings;
+    const now = yield* (yield* Clock).now;
+    const claimed = yield* updateStoredTask(taskId, (task) =>
+      claimTask(task, { workerId, now, leaseMs: settings.leaseMs }),
+    ).pipe(
+      Effect.map(Option.some),
+      // Not Queued (or, against the lifecycle's invariant, out of attempts): not ours to run.
+      Effect.catchTag("IllegalTransitionError", () => Effect.succeedNone),
     );
     if (Option.isNone(claimed)) return Option.none();
     return Option.some(yield* runClaimedTask(claimed.value, workerId));

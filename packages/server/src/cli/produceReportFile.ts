@@ -4,9 +4,9 @@
  * the report's bytes to a file — under a temporary name first, renamed when complete, so a
  * file with the final name is always a whole report.
  *
- * The worker use case takes the oldest queued task; if the database is shared with a running
- * server, this process may run someone else's task first (and that server may run ours): the
- * loop simply continues until our task is finished, whoever ran it.
+ * This process runs only its own task (the core's `runTask`), never others queued in the same
+ * database. If a running server sharing the database claims ours first, the loop waits until
+ * that server has finished it.
  */
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
@@ -17,7 +17,7 @@ import {
   type ReportMeta,
   type ReportTask,
   readReport,
-  runNextTask,
+  runTask,
   type SubmitReportInput,
   type SubmitReportOptions,
   submitReport,
@@ -47,14 +47,14 @@ export interface ProducedReportFile {
 
 const pollMs = 150;
 
-/** Runs tasks in this process until the one with `taskId` is finished; returns it. */
+/** Runs the task with `taskId` in this process, or waits for whoever runs it; returns it. */
 const runUntilFinished = (taskId: string, workerId: string) =>
   Effect.gen(function* () {
     for (;;) {
       const task = yield* getTask(commandLinePrincipal, taskId);
       if (isTerminal(task.state)) return task;
-      const ran = yield* runNextTask(workerId);
-      // Nothing queued, yet ours is not finished: another process is running it.
+      const ran = yield* runTask(taskId, workerId);
+      // Ours is not Queued, yet not finished: another process is running it.
       if (Option.isNone(ran)) yield* Effect.sleep(Duration.millis(pollMs));
     }
   }).pipe(

@@ -11,9 +11,18 @@ export const pageJson = <A extends { readonly createdAt: number; readonly id: st
   limit: number,
   url: URL,
   render: (item: A) => unknown,
+) => keysetPageJson(items, limit, url, render, encodeCursor);
+
+/** A page of items whose next-page cursor `cursorOf` makes from the last item. */
+export const keysetPageJson = <A>(
+  items: ReadonlyArray<A>,
+  limit: number,
+  url: URL,
+  render: (item: A) => unknown,
+  cursorOf: (last: A) => string,
 ) => {
   const last = items[items.length - 1];
-  const nextCursor = items.length === limit && last !== undefined ? encodeCursor(last) : null;
+  const nextCursor = items.length === limit && last !== undefined ? cursorOf(last) : null;
   const headers: Record<string, string> = {};
   if (nextCursor !== null) {
     const next = new URL(url.pathname + url.search, "http://tally");
