@@ -1,6 +1,6 @@
 /**
  * The live Clock: effect's clock, so that time in a running program is the system's and in
- * effect's own test tooling is controllable. The core never reads `Date.now()` itself.
+ * effect's own test tooling is controllable. The core never reads the wall clock itself.
  */
 import { Clock as EffectClock, Layer } from "effect";
 import { Clock } from "../ports/Clock.ts";

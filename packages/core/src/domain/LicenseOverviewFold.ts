@@ -208,7 +208,10 @@ class EventOrderLicenseOverviewFold implements LicenseOverviewFold {
     const pending = this.pending;
     if (pending.length === 0) return;
     const t = this.instant;
-    if (!this.startSeen && t >= this.start) this.seeStart();
+    // Events after the start: the count carried in held on [start, t). Events exactly at the
+    // start define the count at the start themselves (the peak check below records it).
+    if (!this.startSeen && t > this.start) this.seeStart();
+    if (t === this.start) this.startSeen = true;
     for (let i = 0; i < pending.length; i++) {
       const user = pending[i] as UserState;
       if (user.licensed && user.revokedNow && !user.assignedNow) this.endLicence(user, t);

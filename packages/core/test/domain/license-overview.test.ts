@@ -220,6 +220,35 @@ describe("folding license events into a license overview", () => {
     );
   });
 
+  it("does not count a licence revoked exactly at the interval's start in its peak", () => {
+    // Found by the brute-force property above (seed 633610214): licensed on [0, 2), interval [2, 3).
+    const events = [
+      {
+        organizationId: "o1",
+        userId: "u3@o1",
+        userName: "User u3",
+        eventId: "e000",
+        kind: "assigned" as const,
+        at: 0,
+      },
+      {
+        organizationId: "o1",
+        userId: "u3@o1",
+        userName: "User u3",
+        eventId: "e001",
+        kind: "revoked" as const,
+        at: 2,
+      },
+    ];
+    const options = {
+      interval: { start: 2, end: 3 },
+      organizations: [{ id: "o1", name: "Org o1", capacity: 0, tenantId: null }],
+    };
+    const result = overview(events, options);
+    expect(result).toEqual(bruteForce(events, options));
+    expect(result.summaries[0]).toMatchObject({ peakLicensed: 0, peakAt: null, revokedUsers: 1 });
+  });
+
   it("gives the same overview however the events are chunked, pushed or streamed", async () => {
     await fc.assert(
       fc.asyncProperty(
