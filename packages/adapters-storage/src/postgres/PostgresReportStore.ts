@@ -14,7 +14,13 @@ import { Effect, Exit, Option, Stream } from "effect";
 import type pg from "pg";
 import { classifyPostgresError } from "../errors/PostgresErrorClassifier.ts";
 import { listReportsQuery } from "../queries/ReportQueries.ts";
-import { reportMetaFromRow, reportMetaOf, reportRow } from "../records/ReportRecord.ts";
+import {
+  reportInsertParameters,
+  reportInsertSql,
+  reportMetaFromRow,
+  reportMetaOf,
+  reportRow,
+} from "../records/ReportRecord.ts";
 import { type BatchCursor, batchCursorStream } from "../streaming/BatchCursor.ts";
 import type { PostgresDatabase } from "./PostgresDatabase.ts";
 
@@ -23,9 +29,7 @@ export const chunkBytes = 256 * 1024;
 /** Chunk rows fetched per query when reading. */
 const chunksPerFetch = 4;
 
-const insertReportSql = `insert into reports (id, task_id, type, format, content_type, file_name,
-  request, tenant_scope, created_at, expires_at, row_count, byte_size, sha256, content_file,
-  chunk_size) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`;
+const insertReportSql = reportInsertSql((n) => `$${n}`);
 const insertChunkSql = "insert into report_chunks (report_id, seq, bytes) values ($1, $2, $3)";
 const finishReportSql =
   "update reports set row_count = $2, byte_size = $3, sha256 = $4 where id = $1";
@@ -117,24 +121,7 @@ export const makePostgresReportStore = (database: PostgresDatabase): ReportStore
         const placeholder = reportMetaOf(draft, { rowCount: 0, byteSize: 0, sha256: "" });
         const row = reportRow(placeholder, { contentFile: null, chunkSize: chunkBytes });
         yield* Effect.tryPromise({
-          try: () =>
-            client.query(insertReportSql, [
-              row.id,
-              row.task_id,
-              row.type,
-              row.format,
-              row.content_type,
-              row.file_name,
-              row.request,
-              row.tenant_scope,
-              row.created_at,
-              row.expires_at,
-              row.row_count,
-              row.byte_size,
-              row.sha256,
-              row.content_file,
-              row.chunk_size,
-            ]),
+          try: () => client.query(insertReportSql, reportInsertParameters(row)),
           catch: fail("put"),
         });
         const writer = new ChunkWriter(client, draft.id);

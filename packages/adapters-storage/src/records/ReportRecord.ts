@@ -42,6 +42,38 @@ export const reportRow = (meta: ReportMeta, location: ReportContentLocation): Re
   chunk_size: location.chunkSize,
 });
 
+/** The columns of `reports`, in the order `reportInsertParameters` gives their values. */
+const reportColumns = [
+  "id",
+  "task_id",
+  "type",
+  "format",
+  "content_type",
+  "file_name",
+  "request",
+  "tenant_scope",
+  "created_at",
+  "expires_at",
+  "row_count",
+  "byte_size",
+  "sha256",
+  "content_file",
+  "chunk_size",
+] as const satisfies ReadonlyArray<keyof ReportsTable>;
+
+/**
+ * The insert of one report row, shared by both backends; `placeholder(n)` writes the n-th
+ * parameter (1-based) in the driver's style (`?` for SQLite, `$n` for PostgreSQL).
+ */
+export const reportInsertSql = (placeholder: (n: number) => string): string =>
+  `insert into reports (${reportColumns.join(", ")}) values (${reportColumns
+    .map((_, i) => placeholder(i + 1))
+    .join(", ")})`;
+
+/** The parameters of `reportInsertSql` for a row. */
+export const reportInsertParameters = (row: ReportsTable): Array<string | number | null> =>
+  reportColumns.map((column) => row[column]);
+
 /** The metadata a row stores. */
 export const reportMetaFromRow = (row: ReportsTable): ReportMeta => ({
   id: row.id,

@@ -19,7 +19,13 @@ import { type ReportDraft, ReportStore, StorageError } from "@tally/core";
 import { Effect, Exit, Option, Stream } from "effect";
 import { classifySqliteError } from "../errors/SqliteErrorClassifier.ts";
 import { listReportsQuery } from "../queries/ReportQueries.ts";
-import { reportMetaFromRow, reportMetaOf, reportRow } from "../records/ReportRecord.ts";
+import {
+  reportInsertParameters,
+  reportInsertSql,
+  reportMetaFromRow,
+  reportMetaOf,
+  reportRow,
+} from "../records/ReportRecord.ts";
 import type { ReportsTable } from "../schema/Database.ts";
 import type { SqliteDatabase } from "./SqliteDatabase.ts";
 
@@ -30,27 +36,7 @@ const orphanAgeMs = 3_600_000;
 const temporarySuffix = ".tmp";
 const reportSuffix = ".report";
 
-const insertReportSql = `insert into reports (id, task_id, type, format, content_type, file_name,
-  request, tenant_scope, created_at, expires_at, row_count, byte_size, sha256, content_file,
-  chunk_size) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-
-const insertParameters = (row: ReportsTable) => [
-  row.id,
-  row.task_id,
-  row.type,
-  row.format,
-  row.content_type,
-  row.file_name,
-  row.request,
-  row.tenant_scope,
-  row.created_at,
-  row.expires_at,
-  row.row_count,
-  row.byte_size,
-  row.sha256,
-  row.content_file,
-  row.chunk_size,
-];
+const insertReportSql = reportInsertSql(() => "?");
 
 /** Options of the SQLite report store. */
 export interface SqliteReportStoreOptions {
@@ -160,7 +146,11 @@ export const makeSqliteReportStore = async (
         yield* database.use("ReportStore.put", (db) =>
           db
             .statement(insertReportSql)
-            .run(...insertParameters(reportRow(meta, { contentFile: fileName, chunkSize: null }))),
+            .run(
+              ...reportInsertParameters(
+                reportRow(meta, { contentFile: fileName, chunkSize: null }),
+              ),
+            ),
         );
         return meta;
       });
