@@ -1,13 +1,14 @@
 /**
  * Storage benchmarks: bulk ingestion (rows per second, first load and idempotent re-send) and
- * the report stream (rows per second by four read paths on SQLite, and the adapter's on
- * PostgreSQL).
+ * the report stream (rows per second by four read paths on SQLite; on PostgreSQL the adapter's,
+ * and psql running the same COPY statements to /dev/null, the floor the adapter is held to).
  *
  *   npx -y pnpm@12.21.0 exec node packages/adapters-storage/bench/storageBench.ts [rows] [--no-postgres]
  *
  * Rows default to 1,000,000. PostgreSQL is the one `TALLY_TEST_POSTGRES_URL` names (default
  * the local server); the benchmark uses a schema of its own and drops it.
  */
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,8 +23,22 @@ import {
   TenantDirectory,
 } from "@tally/core";
 import { Effect, type Layer, Stream } from "effect";
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+} from "kysely";
 import pg from "pg";
-import { PostgresStorage, SqliteDatabase, SqliteStorage, type StoragePorts } from "../src/index.ts";
+import {
+  type Database,
+  PostgresStorage,
+  SqliteDatabase,
+  SqliteStorage,
+  type StoragePorts,
+} from "../src/index.ts";
+import { copyStatement } from "../src/postgres/PostgresCopyStream.ts";
 import { overlappingPeriodsQuery } from "../src/queries/PeriodQueries.ts";
 import { periodRowFromArray } from "../src/records/StreamRows.ts";
 
@@ -204,6 +219,46 @@ const benchSqliteReadPaths = async (filename: string) => {
   }
 };
 
+/**
+ * psql running the COPY statements the adapter's stream runs (same settings, text format,
+ * output to /dev/null): the database's own floor for the stream, parsing aside.
+ */
+const benchPsqlCopy = async (schema: string) => {
+  // Compiles only: kysely's dummy driver never connects.
+  const kysely = new Kysely<Database>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new PostgresIntrospector(db),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  });
+  const statements = (["WithTenant", "WithoutTenant"] as const).map((_tag) =>
+    copyStatement(overlappingPeriodsQuery(kysely, everything, { _tag }).compile()),
+  );
+  await timed(
+    "PostgreSQL: psql, the same COPY statements to /dev/null (floor)",
+    rows,
+    async () => {
+      const psql = spawnSync(
+        "psql",
+        [postgresUrl, "-X", "-q", ...statements.flatMap((s) => ["-c", s])],
+        {
+          stdio: ["ignore", "ignore", "inherit"],
+          env: {
+            ...process.env,
+            PGOPTIONS: `-c search_path=${schema} -c enable_sort=off -c max_parallel_workers_per_gather=0`,
+          },
+        },
+      );
+      if (psql.error !== undefined || psql.status !== 0) {
+        throw new Error(`psql failed: ${psql.error?.message ?? `exit ${psql.status}`}`);
+      }
+    },
+    readRuns,
+  );
+};
+
 const main = async () => {
   console.log(
     `${rows.toLocaleString("en")} periods and ${rows.toLocaleString("en")} license events, Node ${process.version}`,
@@ -223,6 +278,7 @@ const main = async () => {
       "PostgreSQL",
       PostgresStorage.layer({ connectionString: postgresUrl, schema, poolSize: 4 }),
     );
+    await benchPsqlCopy(schema);
   } finally {
     const client = new pg.Client({ connectionString: postgresUrl });
     await client.connect();

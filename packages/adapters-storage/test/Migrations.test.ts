@@ -122,6 +122,28 @@ describe("PostgreSQL migrations", () => {
     }
   });
 
+  it("migrate a fresh schema while another schema of the database already holds kysely's tables", async () => {
+    // Regression: kysely looked for its bookkeeping tables in every schema, found the other
+    // Tally's, skipped creating its own and failed ("kysely_migration_lock" does not exist).
+    const [one, two] = [freshSchemaName(), freshSchemaName()];
+    try {
+      const first = await PostgresDatabase.open({ connectionString: testPostgresUrl, schema: one });
+      await first.close();
+      const second = await PostgresDatabase.open({
+        connectionString: testPostgresUrl,
+        schema: two,
+      });
+      expect(second.migrationsApplied).toEqual(allMigrations);
+      expect(await listTables(two)).toEqual(tables);
+      await second.close();
+      const again = await PostgresDatabase.open({ connectionString: testPostgresUrl, schema: two });
+      expect(again.migrationsApplied, "its own bookkeeping is found again").toEqual([]);
+      await again.close();
+    } finally {
+      await Promise.all([dropSchema(one), dropSchema(two)]);
+    }
+  });
+
   it("refuses a schema name that is not a plain identifier, naming the field", async () => {
     await expect(
       PostgresDatabase.open({ connectionString: testPostgresUrl, schema: 'x"; drop' }),

@@ -6,20 +6,27 @@
  *   SEARCH p USING COVERING INDEX protection_periods_report (tenant_id=?)
  *   SEARCH v USING INDEX sqlite_autoindex_vms_1 (id=?)
  *   SEARCH t USING INDEX sqlite_autoindex_tenants_1 (id=?) LEFT-JOIN
- * PostgreSQL (EXPLAIN DECLARE … CURSOR, 50 000 periods, after ANALYZE), the VMs with a tenant:
+ * PostgreSQL (EXPLAIN of the query a report stream COPYs, its parameters inlined, in the
+ * stream's transaction — `beginStream` — over 50 000 periods, after ANALYZE), the VMs with a
+ * tenant:
  *   Merge Left Join  (Merge Cond: p.tenant_id = t.id)
  *     ->  Nested Loop
  *           ->  Index Only Scan using protection_periods_report on protection_periods p
- *                 Index Cond: tenant_id IS NOT NULL AND start_at < $1 AND end_at > $2
+ *                 Index Cond: tenant_id IS NOT NULL AND start_at < … AND end_at > …
  *           ->  Memoize  ->  Index Scan using vms_pkey on vms v
  *     ->  Index Scan using tenants_pkey on tenants t
- * (one tenant: the same scan with `tenant_id = $1`, a nested loop instead of the merge).
+ * (one tenant: the same scan with `tenant_id = …`, a nested loop instead of the merge).
+ * The streams used to read cursors, which the planner plans for their first rows; a COPY is
+ * planned for its total cost, which without the stream's settings is a parallel scan and a
+ * sort — so the plan checked is the COPY's, under those settings.
  */
 import { join } from "node:path";
 import type { CompiledQuery } from "kysely";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { PostgresDatabase, SqliteDatabase } from "../src/index.ts";
+import { beginStream } from "../src/postgres/PostgresCopyStream.ts";
+import { withInlinedParameters } from "../src/postgres/SqlLiterals.ts";
 import { licenseEventsQuery } from "../src/queries/LicenseEventQueries.ts";
 import { overlappingPeriodsQuery, type PeriodPart } from "../src/queries/PeriodQueries.ts";
 import { expiredLeasesQuery, oldestQueuedQuery } from "../src/queries/TaskQueries.ts";
@@ -35,6 +42,11 @@ import {
 await requirePostgres();
 
 const interval = { start: T0, end: T0 + 86_400_000 };
+const organizationFilters = [
+  { _tag: "AllOrganizations" },
+  { _tag: "OneOrganization", organizationId: "org-1" },
+  { _tag: "OrganizationsOfTenant", tenantId: "tenant-1" },
+] as const;
 const parts: ReadonlyArray<PeriodPart> = [
   { _tag: "OneTenant", tenantId: "tenant-1" },
   { _tag: "WithTenant" },
@@ -65,11 +77,7 @@ describe("SQLite query plans", () => {
     }),
   );
 
-  it.each([
-    { _tag: "AllOrganizations" },
-    { _tag: "OneOrganization", organizationId: "o" },
-    { _tag: "OrganizationsOfTenant", tenantId: "t" },
-  ] as const)("streams license events ($_tag) in index order, no sort", (filter) =>
+  it.each(organizationFilters)("streams license events ($_tag) in index order, no sort", (filter) =>
     withDatabase((db) => {
       const steps = plan(db, licenseEventsQuery(db.kysely, filter, T0).compile());
       expect(steps[0]).toMatch(/e USING INDEX license_events_report/);
@@ -89,7 +97,7 @@ describe("SQLite query plans", () => {
 });
 
 describe("PostgreSQL query plans", () => {
-  it("streams periods through the report index with a cursor, no sort", async () => {
+  it("streams periods and license events through the report indexes with COPY, no sort", async () => {
     const schema = freshSchemaName();
     const db = await PostgresDatabase.open({ connectionString: testPostgresUrl, schema });
     const client = new pg.Client({
@@ -107,18 +115,42 @@ describe("PostgreSQL query plans", () => {
           select 'p-' || i, 'vm-' || (i % 2000 + 1), case when (i % 2000 + 1) % 10 = 0 then null else 'tenant-' || ((i % 2000 + 1) % 20 + 1) end,
             ${T0} + (i % 1000) * 3600000::bigint, ${T0} + (i % 1000 + 2) * 3600000::bigint
           from generate_series(1, 50000) i;
+        insert into organizations select 'org-' || i, 'Org ' || i, 100, 'tenant-' || (i % 20 + 1)
+          from generate_series(1, 40) i;
+        insert into licensed_users select 'user-' || i, 'User ' || i, 'org-' || (i % 40 + 1)
+          from generate_series(1, 2000) i;
+        insert into license_events select 'e-' || i, 'user-' || (i % 2000 + 1), 'org-' || ((i % 2000 + 1) % 40 + 1),
+            case when i % 3 = 0 then 'revoked' else 'assigned' end, ${T0} + i * 1000::bigint
+          from generate_series(1, 50000) i;
         analyze;`);
+      /** The plan of `query` as a report stream runs it: inlined, in the stream's transaction. */
+      const copyPlan = async (query: CompiledQuery): Promise<string> => {
+        await client.query(beginStream);
+        try {
+          const result = await client.query<{ "QUERY PLAN": string }>(
+            `explain ${withInlinedParameters(query)}`,
+          );
+          return result.rows.map((row) => row["QUERY PLAN"]).join("\n");
+        } finally {
+          await client.query("rollback");
+        }
+      };
       for (const part of parts) {
-        const query = overlappingPeriodsQuery(db.kysely, interval, part).compile();
-        await client.query("begin");
-        const result = await client.query<{ "QUERY PLAN": string }>(
-          `explain declare plan_check no scroll cursor for ${query.sql}`,
-          query.parameters as Array<unknown>,
-        );
-        await client.query("rollback");
-        const text = result.rows.map((row) => row["QUERY PLAN"]).join("\n");
+        const text = await copyPlan(overlappingPeriodsQuery(db.kysely, interval, part).compile());
         expect(text, part._tag).toMatch(/Index (Only )?Scan using protection_periods_report/);
-        expect(text, part._tag).not.toMatch(/\bSort\b/);
+        expect(text, part._tag).not.toMatch(/\bSort\b|Gather/);
+      }
+      for (const filter of organizationFilters) {
+        const text = await copyPlan(
+          licenseEventsQuery(db.kysely, filter, T0 + 40_000_000).compile(),
+        );
+        expect(text, filter._tag).toMatch(
+          /(Index (Only )?Scan using|Bitmap Index Scan on) license_events_report/,
+        );
+        // A tenant's organizations are read one after the other, each in index order and its
+        // events sorted by an incremental sort: one organization's events at a time, as the
+        // cursor had it. A full sort of all the rows is what must not happen.
+        expect(text, filter._tag).not.toMatch(/(^|->)\s*Sort\s+\(cost|Gather/m);
       }
     } finally {
       await client.end();

@@ -70,16 +70,32 @@ export class PostgresDatabase {
     // An idle client losing its connection must not crash the process; the next query that
     // needs a connection gets a fresh one (or fails, classified, if the server is gone).
     pool.on("error", () => undefined);
+    // The same for a client that is checked out but between queries — a report stream's
+    // cursor while the renderer works, say — when the server ends the connection (a restart
+    // sends 57P01): pg emits `error` on the client, and with no listener that kills the
+    // process. The loss still reaches the code through the next query on the client, which
+    // fails as not queryable (a retryable ConnectionError), and the broken client is discarded.
+    pool.on("connect", (client) => client.on("error", () => undefined));
     const database = new PostgresDatabase(pool);
     try {
       const lock = new pg.Client(connection);
+      lock.on("error", () => undefined);
       await lock.connect();
       try {
         await lock.query("select pg_advisory_lock(hashtext($1))", [
           `tally-migrations:${options.schema ?? ""}`,
         ]);
         if (schema !== undefined) await lock.query(`create schema if not exists ${schema}`);
-        database.migrationsApplied = await migrateToLatest(database.kysely, "postgres");
+        // kysely's bookkeeping tables live in the schema Tally's tables go to (the first of
+        // the search_path), never in another schema that happens to have them.
+        const current = await lock.query<{ schema: string | null }>(
+          "select current_schema() as schema",
+        );
+        database.migrationsApplied = await migrateToLatest(
+          database.kysely,
+          "postgres",
+          current.rows[0]?.schema ?? undefined,
+        );
       } finally {
         await lock.end();
       }

@@ -4,7 +4,7 @@
  * user changing organization at the same time cannot leave an event behind), and users who
  * change organization carry their events along (see `UserMoves`).
  */
-import { LicenseStore } from "@tally/core";
+import { type LicenseEventRow, LicenseStore } from "@tally/core";
 import { Option } from "effect";
 import { sql } from "kysely";
 import {
@@ -17,8 +17,14 @@ import { licenseEventRowFromArray } from "../records/StreamRows.ts";
 import { distinct, unknownUserOf } from "../records/UnknownReferences.ts";
 import { UserMoves } from "../records/UserMoves.ts";
 import { lastOfEachId, slices } from "./IngestionBatches.ts";
-import { postgresRowStream } from "./PostgresCursor.ts";
+import { type CopyRowShape, postgresCopyStream } from "./PostgresCopyStream.ts";
 import type { PostgresDatabase } from "./PostgresDatabase.ts";
+
+/** The columns of `licenseEventsQuery` as COPY sends them, and the row they make. */
+const licenseEventRows: CopyRowShape<LicenseEventRow> = {
+  columns: ["text", "text", "text", "text", "text", "int8"],
+  toRow: licenseEventRowFromArray,
+};
 
 /** A LicenseStore over a PostgreSQL database. */
 export const makePostgresLicenseStore = (database: PostgresDatabase): LicenseStore["Service"] =>
@@ -112,11 +118,11 @@ export const makePostgresLicenseStore = (database: PostgresDatabase): LicenseSto
     listUsers: (page) =>
       database.use("LicenseStore.listUsers", (db) => listUsersQuery(db, page).execute()),
     streamEvents: (filter, until) =>
-      postgresRowStream(
+      postgresCopyStream(
         database.pool,
         "LicenseStore.streamEvents",
         [licenseEventsQuery(database.kysely, filter, until).compile()],
-        licenseEventRowFromArray,
+        licenseEventRows,
       ),
     countEvents: (filter, until) =>
       database.use("LicenseStore.countEvents", async (db) =>

@@ -1,7 +1,8 @@
 /**
- * The rows the report streams yield, built from the arrays both drivers return in raw/array
- * mode (one allocation per row: the domain object itself). Column order is the select order
- * of `overlappingPeriodsQuery` and `licenseEventsQuery`.
+ * The rows the report streams yield, built from the arrays of fields both backends hand out
+ * — better-sqlite3's raw mode, and on PostgreSQL the COPY parser's one reused array, so the
+ * fields are copied out here (one allocation per row: the domain object itself). Column order
+ * is the select order of `overlappingPeriodsQuery` and `licenseEventsQuery`.
  */
 import type { LicenseEventKind, LicenseEventRow, PeriodRow } from "@tally/core";
 

@@ -13,13 +13,23 @@ const maxAttempts = 5;
  * Another process migrating the same database at the same moment can make one attempt fail
  * on kysely's bookkeeping; the statements themselves are idempotent, so it runs again.
  * Rejects with the driver's error after the last attempt.
+ *
+ * `migrationTableSchema` names the schema of kysely's own bookkeeping tables. Without it,
+ * kysely looks for them in every schema of the database, so a second Tally (or anything else
+ * migrated by kysely) in another schema of the same PostgreSQL database made it skip creating
+ * them and then fail: `relation "kysely_migration_lock" does not exist`.
  */
 export const migrateToLatest = async (
   // biome-ignore lint/suspicious/noExplicitAny: the migrator takes a database of any schema
   db: Kysely<any>,
   dialect: SqlDialectName,
+  migrationTableSchema?: string,
 ): Promise<ReadonlyArray<string>> => {
-  const migrator = new Migrator({ db, provider: tallyMigrationProvider(dialect) });
+  const migrator = new Migrator({
+    db,
+    provider: tallyMigrationProvider(dialect),
+    ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
+  });
   for (let attempt = 1; ; attempt++) {
     const { error, results = [] } = await migrator.migrateToLatest();
     const applied = results.filter((r) => r.status === "Success").map((r) => r.migrationName);

@@ -10,6 +10,11 @@ const upsertAccountSql = `insert into accounts (username, password_hash, role, t
   password_hash = excluded.password_hash, role = excluded.role, tenant_id = excluded.tenant_id`;
 const accountColumns = "username, password_hash as passwordHash, role, tenant_id as tenantId";
 const tokenColumns = "token_hash as tokenHash, kind, username, expires_at as expiresAt";
+// Whole SQL texts, built once: the account is read on every authenticated request, and a text
+// built per call would be hashed again to find its prepared statement.
+const getAccountSql = `select ${accountColumns} from accounts where username = ?`;
+const listAccountsSql = `select ${accountColumns} from accounts order by username`;
+const getTokenSql = `select ${tokenColumns} from issued_tokens where token_hash = ?`;
 const upsertTokenSql = `insert into issued_tokens (token_hash, kind, username, expires_at)
   values (?, ?, ?, ?) on conflict (token_hash) do update set kind = excluded.kind,
   username = excluded.username, expires_at = excluded.expires_at`;
@@ -30,19 +35,12 @@ export const makeSqliteAccountStore = (database: SqliteDatabase): AccountStore["
       }),
     getAccount: (username) =>
       database.use("AccountStore.getAccount", (db) =>
-        Option.fromNullishOr(
-          db.statement(`select ${accountColumns} from accounts where username = ?`).get(username) as
-            | Account
-            | undefined,
-        ),
+        Option.fromNullishOr(db.statement(getAccountSql).get(username) as Account | undefined),
       ),
     listAccounts: () =>
       database.use(
         "AccountStore.listAccounts",
-        (db): ReadonlyArray<Account> =>
-          db
-            .statement(`select ${accountColumns} from accounts order by username`)
-            .all() as Array<AccountRow>,
+        (db): ReadonlyArray<Account> => db.statement(listAccountsSql).all() as Array<AccountRow>,
       ),
     putToken: (token) =>
       database.use("AccountStore.putToken", (db) => {
@@ -55,11 +53,7 @@ export const makeSqliteAccountStore = (database: SqliteDatabase): AccountStore["
       }),
     getToken: (tokenHash) =>
       database.use("AccountStore.getToken", (db) =>
-        Option.fromNullishOr(
-          db
-            .statement(`select ${tokenColumns} from issued_tokens where token_hash = ?`)
-            .get(tokenHash) as IssuedToken | undefined,
-        ),
+        Option.fromNullishOr(db.statement(getTokenSql).get(tokenHash) as IssuedToken | undefined),
       ),
     deleteToken: (tokenHash) =>
       database.use(

@@ -146,6 +146,31 @@ export class SqliteDatabase {
     return this.driver.transaction(work).immediate();
   }
 
+  /**
+   * Runs a one-off read that scans much of the file (the row count of a report) on a
+   * short-lived read-only connection, returning the first row of `query`. Its pages pass
+   * through that connection's small cache and are freed with it; on this connection they
+   * would fill the 64 MiB cache kept for bulk writes (a 1M-row count: ~60 MiB more RSS in the
+   * worker, measured with packages/server/bench/report-path.bench.ts).
+   */
+  scanFirst<R>(
+    operation: string,
+    query: Compilable<R>,
+  ): Effect.Effect<R | undefined, StorageError> {
+    return Effect.try({
+      try: () => {
+        const compiled = query.compile();
+        const reader = this.openReader();
+        try {
+          return reader.prepare(compiled.sql).get(...compiled.parameters) as R | undefined;
+        } finally {
+          reader.close();
+        }
+      },
+      catch: classifySqliteError(operation),
+    });
+  }
+
   /** A new read-only connection to the same file (for one stream); close it when done. */
   openReader(): SqliteDriver.Database {
     const reader = new SqliteDriver(this.filename, {

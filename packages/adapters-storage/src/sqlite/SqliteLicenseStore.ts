@@ -4,7 +4,7 @@
  * index scan), and a user who changes organization carries its events along.
  */
 import { LicenseStore } from "@tally/core";
-import { Option } from "effect";
+import { Effect, Option } from "effect";
 import {
   listOrganizationsQuery,
   listUsersQuery,
@@ -101,7 +101,11 @@ export const makeSqliteLicenseStore = (database: SqliteDatabase): LicenseStore["
         licenseEventRowFromArray,
       ),
     countEvents: (filter, until) =>
-      database.use("LicenseStore.countEvents", (db) =>
-        Number(db.first(countLicenseEventsQuery(db.kysely, filter, until))?.n ?? 0),
+      Effect.map(
+        database.scanFirst(
+          "LicenseStore.countEvents",
+          countLicenseEventsQuery(database.kysely, filter, until),
+        ),
+        (row) => Number(row?.n ?? 0),
       ),
   });

@@ -4,7 +4,7 @@
  * report stream is one or two ordered index scans read in batches (see `PeriodQueries.ts`).
  */
 import { ProtectionPeriodStore } from "@tally/core";
-import { Option } from "effect";
+import { Effect, Option } from "effect";
 import {
   countOverlappingQuery,
   earliestStartQuery,
@@ -54,13 +54,15 @@ export const makeSqliteProtectionPeriodStore = (
         periodRowFromArray,
       ),
     countOverlapping: (interval, filter) =>
-      database.use("ProtectionPeriodStore.countOverlapping", (db) => {
-        let total = 0;
-        for (const part of periodParts(filter)) {
-          total += Number(db.first(countOverlappingQuery(db.kysely, interval, part))?.n ?? 0);
-        }
-        return total;
-      }),
+      Effect.map(
+        Effect.forEach(periodParts(filter), (part) =>
+          database.scanFirst(
+            "ProtectionPeriodStore.countOverlapping",
+            countOverlappingQuery(database.kysely, interval, part),
+          ),
+        ),
+        (counts) => counts.reduce((total, row) => total + Number(row?.n ?? 0), 0),
+      ),
     earliestStart: (filter) =>
       database.use("ProtectionPeriodStore.earliestStart", (db) => {
         const earliest = db.first(earliestStartQuery(db.kysely, filter))?.earliest;

@@ -10,10 +10,16 @@
  * reader never sees a partial file; a failed or interrupted stream removes its file. A crash
  * between rename and insert leaves a file no row names: `sweepOrphanReportFiles` removes such
  * files (and stale temporary ones) when the store starts.
+ *
+ * A temporary file's name carries its writer's host and pid, so that the next start removes
+ * the partial file of a writer that was killed (SIGKILL, out of memory) at once, instead of
+ * keeping it for an hour — and, if that start came within the hour, until some later restart.
+ * Every process sharing a SQLite file runs on one host (WAL needs shared memory).
  */
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { type ReportDraft, ReportStore, StorageError } from "@tally/core";
 import { Effect, Exit, Option, Stream } from "effect";
@@ -35,6 +41,10 @@ const readChunkBytes = 64 * 1024;
 const orphanAgeMs = 3_600_000;
 const temporarySuffix = ".tmp";
 const reportSuffix = ".report";
+/** This host, as it appears in temporary file names. */
+const hostTag = hostname().replace(/[^A-Za-z0-9-]/g, "_") || "host";
+/** `<report file>.<host>.<pid>.tmp`: the writer of a temporary file. */
+const temporaryWriter = /\.report\.([A-Za-z0-9_-]+)\.(\d+)\.tmp$/;
 
 const insertReportSql = reportInsertSql(() => "?");
 
@@ -60,9 +70,25 @@ const syncDirectory = async (directory: string): Promise<void> => {
   }
 };
 
+/** True when a temporary file was being written by a process of this host that has ended. */
+const writerIsGone = (name: string): boolean => {
+  const writer = temporaryWriter.exec(name);
+  if (writer === null || writer[1] !== hostTag) return false;
+  const pid = Number(writer[2]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: the process exists (another user's); only ESRCH means there is none.
+    return (error as { code?: unknown }).code === "ESRCH";
+  }
+};
+
 /**
  * Deletes temporary files and report files that no row names, if older than an hour (younger
- * ones may belong to a `put` in progress in another process). Returns how many it removed.
+ * ones may belong to a `put` in progress in another process), and at once the temporary files
+ * of writers that have ended. Returns how many it removed.
  */
 export const sweepOrphanReportFiles = async (
   database: SqliteDatabase,
@@ -76,7 +102,8 @@ export const sweepOrphanReportFiles = async (
     if (name.endsWith(reportSuffix) && known.get(name) !== undefined) continue;
     const path = join(reportsDirectory, name);
     const info = await stat(path).catch(() => undefined);
-    if (info === undefined || now - info.mtimeMs < orphanAgeMs) continue;
+    if (info === undefined) continue;
+    if (now - info.mtimeMs < orphanAgeMs && !writerIsGone(name)) continue;
     await removeFile(path);
     removed++;
   }
@@ -125,7 +152,10 @@ export const makeSqliteReportStore = async (
     }) => {
       const id = input.draft.id;
       const fileName = `${randomUUID()}${reportSuffix}`;
-      const temporaryPath = join(directory, `${fileName}${temporarySuffix}`);
+      const temporaryPath = join(
+        directory,
+        `${fileName}.${hostTag}.${process.pid}${temporarySuffix}`,
+      );
       const finalPath = join(directory, fileName);
       const duplicate = new StorageError({
         reason: "UniqueViolation",

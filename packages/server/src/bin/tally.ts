@@ -1,16 +1,21 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 /**
  * The `tally` executable: parses the command line and runs the command as the process
  * (`pnpm tally <command>`, or `node packages/server/src/bin/tally.ts <command>` on Node 24).
+ *
+ * Node's compile cache is switched on before anything else loads: later starts reuse the
+ * compiled (and type-stripped) modules instead of running the TypeScript stripper again, which
+ * makes start-up faster and keeps ~25 MiB of the stripper's memory out of every process
+ * (measured with packages/server/bench/report-path.bench.ts). Set NODE_DISABLE_COMPILE_CACHE=1
+ * to turn it off.
+ *
+ * V8's young generation is capped at 4 MiB semi-spaces (the shebang and `pnpm tally` pass
+ * `--max-semi-space-size=4`; pass it yourself, or through NODE_OPTIONS, when starting this file
+ * with node directly). Left to itself V8 grows them to 32 MiB each while modules load and keeps
+ * them: a report worker then peaks ~50 MiB higher for no speed gained (1M-row CSV: 155 instead
+ * of 208 MiB; 100k-row PDF: ~170 instead of ~230 MiB; see the README's performance section).
  */
-import { NodeServices } from "@effect/platform-node";
-import { Effect } from "effect";
-import { Command } from "effect/cli";
-import { runTallyMain } from "../cli/runTallyMain.ts";
-import { tallyCommand, tallyVersion } from "../cli/TallyCommand.ts";
+import { enableCompileCache } from "node:module";
 
-runTallyMain(
-  Command.runWith(tallyCommand, { version: tallyVersion })(process.argv.slice(2)).pipe(
-    Effect.provide(NodeServices.layer),
-  ),
-);
+enableCompileCache();
+await import("./runTally.ts");
