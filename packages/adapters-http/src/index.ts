@@ -25,5 +25,5 @@ export {
   type TallyHttpApp,
 } from "./HttpApp.ts";
 export { defaultHttpOptions, type HttpOptions, resolveHttpOptions } from "./HttpOptions.ts";
-export { type LoopbackServer, serveOnLoopback } from "./LoopbackServer.ts";
+export { type LoopbackServer, nodeHttpServerOptions, serveOnLoopback } from "./LoopbackServer.ts";
 export type { CoreServices } from "./routing/Route.ts";

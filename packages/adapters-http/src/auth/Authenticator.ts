@@ -6,12 +6,15 @@
  *
  * scrypt is deliberately slow, and Basic clients send the password with every request (e.g.
  * each poll of a task), so a successful Basic check is remembered for a short while, keyed by
- * a hash of the credentials and tied to the stored password hash (a changed password
- * invalidates it at once).
+ * a SHA-256 of the credentials (the password itself is not kept) and tied to the stored
+ * password hash (the account is read on every request: a changed password or a removed account
+ * invalidates it at once). Requests that arrive with the same credentials while they are being
+ * checked wait for that one check instead of each running scrypt (~32 MiB and tens of ms of CPU
+ * apiece): a client opening many connections at once would otherwise queue dozens of checks.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { type Account, AccountStore, Clock, type Principal, type StorageError } from "@tally/core";
-import { Effect, Option } from "effect";
+import { Deferred, Effect, Option } from "effect";
 import { HttpProblem } from "../problems/HttpProblem.ts";
 import { decoyPasswordHash, verifyPassword } from "./PasswordHashing.ts";
 import { accountOfAccessToken, principalOf } from "./TokenService.ts";
@@ -52,6 +55,7 @@ export const makeAuthenticator = (options: {
   readonly basicAuthCacheMs: number;
 }): Authenticator => {
   const remembered = new Map<string, RememberedBasic>();
+  const checking = new Map<string, Deferred.Deferred<Option.Option<Account>, StorageError>>();
 
   const checkPassword: Authenticator["checkPassword"] = (username, password) =>
     Effect.gen(function* () {
@@ -61,13 +65,36 @@ export const makeAuthenticator = (options: {
       return ok ? account : Option.none();
     });
 
+  /**
+   * `checkPassword`, shared by concurrent requests with the same credentials (`key`). The check
+   * runs detached, so a client that goes away does not cancel it for the others.
+   */
+  const sharedCheck = (key: string, username: string, password: string) =>
+    Effect.gen(function* () {
+      let pending = checking.get(key);
+      if (pending === undefined) {
+        const deferred = Deferred.makeUnsafe<Option.Option<Account>, StorageError>();
+        checking.set(key, deferred);
+        pending = deferred;
+        yield* Effect.forkDetach(
+          Effect.exit(checkPassword(username, password)).pipe(
+            Effect.flatMap((exit) => {
+              checking.delete(key);
+              return Deferred.done(deferred, exit);
+            }),
+          ),
+        );
+      }
+      return yield* Deferred.await(pending);
+    });
+
   const basic = (
     username: string,
     password: string,
   ): Effect.Effect<Principal, HttpProblem | StorageError, AccountStore | Clock> =>
     Effect.gen(function* () {
       const now = yield* (yield* Clock).now;
-      const key = createHash("sha256").update(`${username}\u0000${password}`, "utf8").digest("hex");
+      const key = hash("sha256", `${username}\u0000${password}`);
       const hit = remembered.get(key);
       if (hit !== undefined && hit.until > now) {
         const account = yield* (yield* AccountStore).getAccount(username);
@@ -76,7 +103,7 @@ export const makeAuthenticator = (options: {
         }
         remembered.delete(key);
       }
-      const account = yield* checkPassword(username, password);
+      const account = yield* sharedCheck(key, username, password);
       if (Option.isNone(account)) {
         return yield* unauthorized("the user name or password is wrong");
       }

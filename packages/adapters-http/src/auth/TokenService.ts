@@ -3,13 +3,12 @@
  * once and stored only as SHA-256 hashes in the AccountStore. Access tokens authenticate
  * requests until they expire; a refresh token buys one new pair and is then gone.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 import { type Account, AccountStore, Clock, type Principal, type StorageError } from "@tally/core";
 import { Effect, Option } from "effect";
 
 /** The hash under which a token secret is stored (lowercase hex SHA-256). */
-export const tokenHash = (secret: string): string =>
-  createHash("sha256").update(secret, "utf8").digest("hex");
+export const tokenHash = (secret: string): string => hash("sha256", secret, "hex");
 
 const newSecret = (): string => randomBytes(32).toString("base64url");
 

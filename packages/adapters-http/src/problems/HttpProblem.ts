@@ -131,17 +131,41 @@ export class HttpProblem extends Data.TaggedError("HttpProblem")<{
   }
 }
 
-/** A 400 naming each field: what was expected and what was given. */
+/**
+ * Issues an answer lists (beyond them, one last issue counts the rest), and issues its
+ * `detail` spells out: a batch of thousands of wrong items must not make an answer larger
+ * than the request.
+ */
+const listedIssues = { errors: 100, detail: 10 } as const;
+
+/** A 400 naming each field (the first 100): what was expected and what was given. */
 export const validationProblem = (
   issues: ReadonlyArray<FieldIssue>,
   detail?: string,
-): HttpProblem =>
-  new HttpProblem({
+): HttpProblem => {
+  const errors =
+    issues.length > listedIssues.errors + 1
+      ? [
+          ...issues.slice(0, listedIssues.errors),
+          {
+            field: "body",
+            expected: "fewer problems",
+            actual: `${issues.length - listedIssues.errors} more problems not listed`,
+          },
+        ]
+      : issues;
+  const spelled = issues
+    .slice(0, listedIssues.detail)
+    .map((i) => `${i.field}: expected ${i.expected}, got ${i.actual}`);
+  if (issues.length > listedIssues.detail) {
+    spelled.push(`and ${issues.length - listedIssues.detail} more (see errors)`);
+  }
+  return new HttpProblem({
     kind: "validation-failed",
-    detail:
-      detail ?? issues.map((i) => `${i.field}: expected ${i.expected}, got ${i.actual}`).join("; "),
-    errors: issues,
+    detail: detail ?? spelled.join("; "),
+    errors,
   });
+};
 
 /** A 400 about a single field. */
 export const fieldProblem = (field: string, expected: string, actual: string): HttpProblem =>
@@ -172,6 +196,7 @@ const safeJson = (value: unknown): string => {
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    // Too deeply nested to print (String() of such an array overflows the stack too).
+    return Array.isArray(value) ? "a deeply nested array" : `a deeply nested ${typeof value}`;
   }
 };

@@ -71,17 +71,51 @@ export const unsupportedMediaType = (
     headers: { "accept-post": accepted.join(", ") },
   });
 
-/** Parses JSON text; a syntax error is a 400 naming the body. */
+/**
+ * How deeply a request document may nest arrays and objects (Tally's are two levels deep). A
+ * body of `[[[…]]]` within the size limit would otherwise become millions of nested arrays:
+ * seconds of blocked event loop and hundreds of MiB per request.
+ */
+export const maxJsonDepth = 32;
+
+/** Whether `text` nests arrays and objects deeper than `max` (brackets in strings skipped). */
+const nestsDeeperThan = (text: string, max: number): boolean => {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+};
+
+/** Parses JSON text; a syntax error or too deep a nesting is a 400 naming the body. */
 export const parseJsonText = (text: string): Effect.Effect<unknown, HttpProblem> =>
-  Effect.try({
-    try: () => JSON.parse(text) as unknown,
-    catch: (error) =>
-      fieldProblem(
-        "body",
-        "a well-formed JSON document",
-        error instanceof Error ? `malformed JSON (${error.message})` : "malformed JSON",
-      ),
-  });
+  Effect.suspend(() =>
+    nestsDeeperThan(text, maxJsonDepth)
+      ? Effect.fail(
+          fieldProblem(
+            "body",
+            `a JSON document nested at most ${maxJsonDepth} levels deep`,
+            "a document nested deeper",
+          ),
+        )
+      : Effect.try({
+          try: () => JSON.parse(text) as unknown,
+          catch: (error) =>
+            fieldProblem(
+              "body",
+              "a well-formed JSON document",
+              error instanceof Error ? `malformed JSON (${error.message})` : "malformed JSON",
+            ),
+        }),
+  );
 
 /** Reads a JSON body (`application/json` or `+json` required; an empty body is a 400). */
 export const readJsonBody = (

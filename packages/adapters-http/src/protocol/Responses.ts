@@ -10,6 +10,12 @@ export interface ResponseOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** The headers of every document (built once: most responses add none). */
+const noStore: Readonly<Record<string, string>> = { "cache-control": "no-store" };
+
+const documentHeaders = (options: ResponseOptions): Readonly<Record<string, string>> =>
+  options.headers === undefined ? noStore : { ...noStore, ...options.headers };
+
 /** A JSON document. */
 export const jsonResponse = (
   body: unknown,
@@ -18,7 +24,7 @@ export const jsonResponse = (
   HttpServerResponse.text(JSON.stringify(body), {
     status: options.status ?? 200,
     contentType: "application/json; charset=utf-8",
-    headers: { "cache-control": "no-store", ...options.headers },
+    headers: documentHeaders(options),
   });
 
 /** An XML document. */
@@ -29,5 +35,5 @@ export const xmlResponse = (
   HttpServerResponse.text(body, {
     status: options.status ?? 200,
     contentType: "application/xml; charset=utf-8",
-    headers: { "cache-control": "no-store", ...options.headers },
+    headers: documentHeaders(options),
   });

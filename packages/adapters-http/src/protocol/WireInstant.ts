@@ -2,7 +2,7 @@
  * Instants on the wire of the native API and of ingestion: ISO 8601 timestamps that carry `Z`
  * or an offset, so they mean one instant whatever zone the server is in.
  */
-import { parseInstantInZone, ValidationError } from "@tally/core";
+import { parseInstantInZone, quoteGiven, ValidationError } from "@tally/core";
 import { Result } from "effect";
 
 /** How errors describe an offset timestamp. */
@@ -17,13 +17,9 @@ export const parseOffsetTimestamp = (
   field: string,
 ): Result.Result<number, ValidationError> => {
   if (!/(Z|[+-]\d{2}:\d{2})$/.test(text)) {
-    return Result.fail(ValidationError.single(field, offsetTimestampForm, JSON.stringify(text)));
+    return Result.fail(ValidationError.single(field, offsetTimestampForm, quoteGiven(text)));
   }
   return Result.mapError(parseInstantInZone(text, field, utc), (error) =>
-    ValidationError.single(
-      field,
-      offsetTimestampForm,
-      error.issues[0]?.actual ?? JSON.stringify(text),
-    ),
+    ValidationError.single(field, offsetTimestampForm, error.issues[0]?.actual ?? quoteGiven(text)),
   );
 };

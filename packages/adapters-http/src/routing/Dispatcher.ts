@@ -4,14 +4,20 @@
  * the table), authenticates when the route needs it, runs the handler, and renders every
  * failure as the face's problem details. Unexpected defects are logged and answered with a
  * generic 500 that reveals nothing; no request can make the application fail.
+ *
+ * Clients poll tasks, so this runs for every poll: the routes are grouped by their number of
+ * segments once, and a plain origin-form target (`/v1/tasks/{id}?…` made of unreserved path
+ * characters) is routed from its text, its `URL` being parsed only if the handler asks for it.
+ * Any other target is parsed with `URL` first, as before.
  */
+import type { Principal } from "@tally/core";
 import { Effect } from "effect";
 import { HttpServerRequest, HttpServerResponse } from "effect/http";
 import type { Authenticator } from "../auth/Authenticator.ts";
 import { internalProblem, problemFromFailure } from "../problems/CoreErrorProblems.ts";
 import { HttpProblem } from "../problems/HttpProblem.ts";
 import { problemResponse } from "../problems/ProblemResponse.ts";
-import type { CoreServices, Face, Route } from "./Route.ts";
+import type { AuthenticatedInput, CoreServices, Face, Route } from "./Route.ts";
 
 interface CompiledRoute {
   readonly route: Route<CoreServices>;
@@ -64,6 +70,49 @@ export const faceOfPath = (path: string): Face => {
   return "native";
 };
 
+/**
+ * Targets whose path `new URL(target, base).pathname` gives back unchanged: origin-form, no
+ * second leading slash (that would be an authority), only characters URL neither escapes nor
+ * treats specially (no `%`, so no encoded dot segments), and no `.` or `..` segment.
+ */
+const plainPath = /^\/(?!\/)[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
+const dotSegment = /(?:^|\/)\.{1,2}(?:\/|$)/;
+
+/** The path of a request target when it can be read without parsing a URL; else undefined. */
+export const plainPathOf = (target: string): string | undefined => {
+  const query = target.indexOf("?");
+  const path = query < 0 ? target : target.slice(0, query);
+  if (path.includes("#") || !plainPath.test(path) || dotSegment.test(path)) return undefined;
+  return path;
+};
+
+const requestUrl = (target: string): URL => new URL(target, "http://localhost");
+
+/** What a handler receives; `url` is parsed on first use (most handlers never read it). */
+class HandlerInput {
+  readonly request: HttpServerRequest.HttpServerRequest;
+  readonly params: Record<string, string>;
+  readonly principal: Principal | undefined;
+  private parsed: URL | undefined;
+
+  constructor(
+    request: HttpServerRequest.HttpServerRequest,
+    parsed: URL | undefined,
+    params: Record<string, string>,
+    principal: Principal | undefined,
+  ) {
+    this.request = request;
+    this.parsed = parsed;
+    this.params = params;
+    this.principal = principal;
+  }
+
+  get url(): URL {
+    this.parsed ??= requestUrl(this.request.url);
+    return this.parsed;
+  }
+}
+
 const safeDecode = (segment: string): string | undefined => {
   try {
     return decodeURIComponent(segment);
@@ -81,23 +130,34 @@ export const makeDispatcher = (
   never,
   HttpServerRequest.HttpServerRequest | CoreServices
 > => {
-  const compiled = routes.map(compile);
+  /** The routes by their number of segments, each list in table order. */
+  const bySegmentCount = new Map<number, Array<CompiledRoute>>();
+  for (const entry of routes.map(compile)) {
+    const same = bySegmentCount.get(entry.segments.length);
+    if (same === undefined) bySegmentCount.set(entry.segments.length, [entry]);
+    else same.push(entry);
+  }
 
   const respond = Effect.gen(function* () {
     const request = yield* HttpServerRequest.HttpServerRequest;
-    let url: URL;
-    try {
-      url = new URL(request.url, "http://localhost");
-    } catch {
-      return problemResponse(
-        "native",
-        new HttpProblem({
-          kind: "validation-failed",
-          detail: "the request target is not a valid URL",
-        }),
-        "/",
-      );
+    let pathname = plainPathOf(request.url);
+    let parsed: URL | undefined;
+    if (pathname === undefined) {
+      try {
+        parsed = requestUrl(request.url);
+      } catch {
+        return problemResponse(
+          "native",
+          new HttpProblem({
+            kind: "validation-failed",
+            detail: "the request target is not a valid URL",
+          }),
+          "/",
+        );
+      }
+      pathname = parsed.pathname;
     }
+    const url = { pathname };
     const face = faceOfPath(url.pathname);
     const rawSegments = splitPath(url.pathname);
     const decoded = rawSegments.map(safeDecode);
@@ -114,7 +174,7 @@ export const makeDispatcher = (
     const method = request.method.toUpperCase();
     const lookup: string = method === "HEAD" ? "GET" : method;
     const candidates: Array<{ route: Route<CoreServices>; params: Record<string, string> }> = [];
-    for (const entry of compiled) {
+    for (const entry of bySegmentCount.get(rawSegments.length) ?? []) {
       const params = matchPath(entry, rawSegments, decoded as ReadonlyArray<string>);
       if (params !== undefined) candidates.push({ route: entry.route, params });
     }
@@ -146,9 +206,11 @@ export const makeDispatcher = (
     const { route, params } = found;
     const handled =
       route.access === "public"
-        ? route.handle({ request, url, params })
+        ? route.handle(new HandlerInput(request, parsed, params, undefined))
         : Effect.flatMap(authenticator.authenticate(request.headers.authorization), (principal) =>
-            route.handle({ request, url, params, principal }),
+            route.handle(
+              new HandlerInput(request, parsed, params, principal) as AuthenticatedInput,
+            ),
           );
     return yield* handled.pipe(
       Effect.catch((error: unknown) => {

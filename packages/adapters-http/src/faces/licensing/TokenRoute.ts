@@ -5,6 +5,7 @@
  * the OAuth `error` / `error_description` — which clients of the vendor read — in a body that
  * is also RFC 9457 problem details, like every other error of Tally.
  */
+import { quoteGiven } from "@tally/core";
 import { Effect, Option } from "effect";
 import type { Authenticator } from "../../auth/Authenticator.ts";
 import {
@@ -141,7 +142,7 @@ export const tokenRoute = (
         default:
           return oauthError(
             "unsupported_grant_type",
-            `grant_type must be password or refresh_token, got ${JSON.stringify(grantType)}`,
+            `grant_type must be password or refresh_token, got ${quoteGiven(grantType)}`,
             instance,
           );
       }

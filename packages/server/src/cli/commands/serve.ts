@@ -7,7 +7,7 @@
  */
 import { createServer } from "node:http";
 import { NodeHttpServer } from "@effect/platform-node";
-import { HttpLive } from "@tally/adapters-http";
+import { HttpLive, nodeHttpServerOptions } from "@tally/adapters-http";
 import { Context, Duration, Effect, Layer } from "effect";
 import { HttpServer } from "effect/http";
 import { provisionConfiguredUsers } from "../../accounts/AccountProvisioning.ts";
@@ -28,7 +28,7 @@ export const runServe = (configPath: string | undefined) =>
         yield* provisionConfiguredUsers(config.users);
         const http = HttpLive({ face1Zone: config.face1Zone }).pipe(
           Layer.provideMerge(
-            NodeHttpServer.layer(() => createServer(), {
+            NodeHttpServer.layer(() => createServer(nodeHttpServerOptions), {
               port: config.port,
               host: config.host,
               gracefulShutdownTimeout: httpCloseTimeout,
