@@ -5,10 +5,11 @@
  * Every task a client polls carries up to seven instants, and V8's `Date.prototype.toISOString`
  * formats through a printf-style formatter (~1 µs a call, measured with `perf` on `tally
  * serve`): instants of years 0000–9999 are therefore written here from the civil date
- * (Howard Hinnant's `civil_from_days`), the very text `toISOString` gives, in a fifth of the
+ * (the core's `civilFromDays`), the very text `toISOString` gives, in a fifth of the
  * time; any other instant still goes through `toISOString` (extended years, and its
  * RangeError for an invalid one).
  */
+import { civilFromDays } from "@tally/core";
 
 /** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z, in epoch ms. */
 const firstFourDigitYear = -62_167_219_200_000;
@@ -27,23 +28,7 @@ export const isoInstant = (instant: number): string => {
   }
   const days = Math.floor(instant / msPerDay);
   let ms = instant - days * msPerDay;
-  // civil_from_days: eras of 400 years starting on 0000-03-01.
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra -
-      Math.floor(dayOfEra / 1460) +
-      Math.floor(dayOfEra / 36_524) -
-      Math.floor(dayOfEra / 146_096)) /
-      365,
-  );
-  const dayOfYear =
-    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
-  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const { year, month, day } = civilFromDays(days);
   const hours = Math.floor(ms / 3_600_000);
   ms -= hours * 3_600_000;
   const minutes = Math.floor(ms / 60_000);

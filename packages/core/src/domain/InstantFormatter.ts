@@ -9,6 +9,8 @@
  * an IANA zone's offset comes from a cached segment (see `ZoneOffsetTable`), the date part from
  * a memo by day, and the time of day from precomputed texts.
  */
+
+import { civilFromDays } from "./CivilDate.ts";
 import type { Instant } from "./Instant.ts";
 import type { ResolvedZone } from "./TimeZoneSpec.ts";
 import { formatOffsetSeconds, zoneOffsetTable } from "./ZoneOffsetTable.ts";
@@ -39,24 +41,9 @@ const formatYear = (year: number): string => {
   return year < 0 ? `-${`${-year}`.padStart(6, "0")}` : `+${`${year}`.padStart(6, "0")}`;
 };
 
-/** `YYYY-MM-DDT` of a day counted from 1970-01-01 (Howard Hinnant's `civil_from_days`). */
+/** `YYYY-MM-DDT` of a day counted from 1970-01-01. */
 const formatDatePrefix = (days: number): string => {
-  const shifted = days + 719_468;
-  const era = Math.floor(shifted / 146_097);
-  const dayOfEra = shifted - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra -
-      Math.floor(dayOfEra / 1460) +
-      Math.floor(dayOfEra / 36_524) -
-      Math.floor(dayOfEra / 146_096)) /
-      365,
-  );
-  const dayOfYear =
-    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
-  const month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const { year, month, day } = civilFromDays(days);
   return `${formatYear(year)}-${twoDigits[month]}-${twoDigits[day]}T`;
 };
 

@@ -1,6 +1,7 @@
 /** The domain: pure values and functions, no I/O. */
 export * from "./Access.ts";
 export * from "./Account.ts";
+export * from "./CivilDate.ts";
 export * from "./CodePointOrder.ts";
 export * from "./errors.ts";
 export * from "./GivenText.ts";
