@@ -178,6 +178,9 @@ export class SqliteDatabase {
       fileMustExist: true,
       timeout: this.busyTimeoutMs,
     });
+    // A stream or count reads the file once, in order: a large page cache does not help it,
+    // and better-sqlite3's default (16 MiB per connection) stays in the process after close.
+    reader.pragma("cache_size = -2048");
     return reader;
   }
 
