@@ -11,6 +11,7 @@ export const listReportsQuery = (db: Kysely<Database>, query: ReportQuery) => {
   let select = db.selectFrom("reports").selectAll();
   if (query.tenantScope !== undefined)
     select = select.where("tenant_scope", "=", query.tenantScope);
+  if (query.taskId !== undefined) select = select.where("task_id", "=", query.taskId);
   const after = query.after;
   if (after !== undefined) {
     select = select.where((eb) =>

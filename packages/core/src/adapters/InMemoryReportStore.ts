@@ -156,6 +156,7 @@ const listNow = (
   const matching: Array<ReportMeta> = [];
   for (const { meta } of reports.values()) {
     if (query.tenantScope !== undefined && meta.tenantScope !== query.tenantScope) continue;
+    if (query.taskId !== undefined && meta.taskId !== query.taskId) continue;
     if (query.after !== undefined && compareByCreation(meta, query.after) <= 0) continue;
     matching.push(meta);
   }

@@ -15,6 +15,8 @@ export interface ByteRange {
 /** Which reports a listing returns, ordered by createdAt then id. */
 export interface ReportQuery {
   readonly tenantScope?: string | undefined;
+  /** Only the reports of this task (a retried task's leftovers, see `runTask`). */
+  readonly taskId?: string | undefined;
   readonly after?: { readonly createdAt: Instant; readonly id: string } | undefined;
   readonly limit: number;
 }

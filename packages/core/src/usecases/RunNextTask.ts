@@ -202,6 +202,14 @@ const runClaimedTask = (
       Effect.catch((reason) => Deferred.fail(stop, reason)),
     );
 
+    // A retried task may have left a report behind: stored, but the task was never marked
+    // Succeeded with it (the worker died, or the database went away, between the two writes,
+    // and the clean-up failed too). It is no one's report; remove it before making the new one,
+    // so that a task ends with exactly one report.
+    if (task.attempts > 1) {
+      const leftovers = yield* reports.list({ taskId: task.id, limit: 100 });
+      yield* Effect.forEach(leftovers, (meta) => reports.delete(meta.id), { discard: true });
+    }
     const produced = yield* Effect.scoped(
       Effect.gen(function* () {
         yield* Effect.forkScoped(heartbeat);

@@ -14,6 +14,7 @@ import {
   ingestVms,
   listReports,
   NotFoundError,
+  ReportStore,
   type ReportTask,
   readReport,
   runNextTask,
@@ -361,6 +362,52 @@ describe("sweepExpiredLeases", () => {
     expect(failed.state._tag).toBe("Failed");
     expect(failed.state._tag === "Failed" && failed.state.error.code).toBe("AttemptsExhausted");
     expect(failed.attempts).toBe(2);
+  });
+});
+
+describe("a retried task", () => {
+  it("removes the report an earlier attempt stored but never finished with, and ends with one", async () => {
+    const world = makeTestWorld({ settings: { leaseMs: 30_000 } });
+    await world.run(seedProtection);
+    const { task } = await world.run(submitReport(admin, acmeReport));
+    // Attempt 1 stores its report, then its worker dies before marking the task Succeeded.
+    await world.run(
+      Effect.gen(function* () {
+        const tasks = yield* TaskStore;
+        yield* tasks.claimNext((t) =>
+          Result.getOrThrow(
+            claimTask(t, { workerId: "w1", now: world.clock.current(), leaseMs: 30_000 }),
+          ),
+        );
+        yield* (yield* ReportStore).put({
+          draft: {
+            id: "report-left-behind",
+            taskId: task.id,
+            type: task.type,
+            format: "csv",
+            contentType: "text/csv",
+            fileName: "left-behind.csv",
+            request: task.request,
+            tenantScope: task.tenantScope,
+            createdAt: world.clock.current(),
+            expiresAt: world.clock.current() + DAY,
+          },
+          content: Stream.make(new TextEncoder().encode("partial attempt")),
+          rowCount: () => 1,
+        });
+      }),
+    );
+    await world.run(world.clock.advance(30_000));
+    expect(await world.run(sweepExpiredLeases())).toBe(1);
+
+    const done = finished(await world.run(runNextTask("w2")));
+    expect(done).toMatchObject({ state: { _tag: "Succeeded" }, attempts: 2 });
+    const reports = (await world.run(listReports(admin, { limit: 100 }))).filter(
+      (r) => r.taskId === task.id,
+    );
+    expect(reports.map((r) => r.id)).toEqual([
+      done.state._tag === "Succeeded" ? done.state.reportId : "",
+    ]);
   });
 });
 
