@@ -25,6 +25,7 @@ import { format } from "fast-csv";
 import { referenceCells, vendorTenantColumns } from "../src/csv/CsvColumns.ts";
 import { fastCsvOptions, neutraliseText } from "../src/csv/CsvDialect.ts";
 import { CsvRenderer, PdfRenderer } from "../src/index.ts";
+import { pdfPageCounter } from "./PdfPageCounter.ts";
 import { type SyntheticNames, syntheticLine, syntheticLines } from "./SyntheticLines.ts";
 
 interface Measurement {
@@ -62,23 +63,6 @@ const content = (format: "csv" | "pdf", rows: number, names: SyntheticNames) => 
   lines: syntheticLines(rows, names),
 });
 
-/** Counts pages as they stream by (`/Type /Page` dictionaries), keeping a small tail. */
-const pageCounter = () => {
-  const marker = "/Type /Page\n";
-  let tail = "";
-  let pages = 0;
-  return {
-    add: (chunk: Uint8Array) => {
-      const text = tail + Buffer.from(chunk).toString("latin1");
-      for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + 1)) pages++;
-      tail = text.slice(-marker.length + 1);
-    },
-    get pages() {
-      return pages;
-    },
-  };
-};
-
 type Timing = Omit<Measurement, "peakRssMiB">;
 
 const runRenderer = async (
@@ -86,7 +70,7 @@ const runRenderer = async (
   countPages: boolean,
 ): Promise<Timing> => {
   let bytes = 0;
-  const counter = pageCounter();
+  const counter = pdfPageCounter();
   const started = performance.now();
   await Effect.runPromise(
     Stream.runForEachArray(stream, (chunks) =>

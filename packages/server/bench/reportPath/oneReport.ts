@@ -19,6 +19,7 @@ import {
 } from "@tally/core";
 import { ReportRenderersLive } from "@tally/renderers";
 import { Effect, Layer, Option, References, Result, Stream } from "effect";
+import { pdfPageCounter } from "../../../renderers/bench/PdfPageCounter.ts";
 import { commandLinePrincipal } from "../../src/wiring/CommandLinePrincipal.ts";
 import { RandomIdGeneratorLayer } from "../../src/wiring/RandomIdGenerator.ts";
 import { storageLayer } from "../../src/wiring/TallyLayer.ts";
@@ -45,20 +46,12 @@ const layer = Layer.mergeAll(
   Layer.succeed(TallySettings, defaultTallySettings),
 );
 
-/** Counts `/Type /Page` dictionaries as the bytes stream by, keeping a short tail. */
+/** The pages of a stored PDF, counted as its bytes stream by. */
 const countPages = (content: Stream.Stream<Uint8Array, unknown>) =>
   Effect.gen(function* () {
-    const marker = "/Type /Page\n";
-    let tail = "";
-    let pages = 0;
-    yield* Stream.runForEach(content, (chunk) =>
-      Effect.sync(() => {
-        const text = tail + Buffer.from(chunk).toString("latin1");
-        for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + 1)) pages++;
-        tail = text.slice(-marker.length + 1);
-      }),
-    );
-    return pages;
+    const counter = pdfPageCounter();
+    yield* Stream.runForEach(content, (chunk) => Effect.sync(() => counter.add(chunk)));
+    return counter.pages;
   });
 
 const outcome = await Effect.runPromise(
