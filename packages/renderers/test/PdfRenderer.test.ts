@@ -489,4 +489,3 @@ describe("the PDF renderer", () => {
     expect(PdfRenderer.fileExtension).toBe("pdf");
   });
 });
-
