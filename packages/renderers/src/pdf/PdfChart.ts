@@ -1,8 +1,9 @@
 /**
  * A time chart drawn as PDF vector operators: figures per time bucket as steps over the
- * interval — filled areas (licensed users, all protected VMs) and lines (the largest tenants) —,
- * an optional capacity line above which an area turns red, horizontal grid lines with round
- * values, calendar ticks from `TimeAxis`, and a legend.
+ * interval — a filled area (licensed users) or areas stacked one on the other (the largest
+ * tenants and the others, whose top is every protected VM) —, an optional capacity line above
+ * which an area turns red, horizontal grid lines with round values, calendar ticks from
+ * `TimeAxis`, and a legend.
  *
  * It draws into any `ContentBuffer` in its own box coordinates (origin at the box's bottom-left
  * corner, y up), so the same chart goes straight onto a page (`PdfCanvas.drawBox`) or into a form
@@ -28,12 +29,14 @@ export const palette = {
   areaEdge: [0.2, 0.4, 0.7] as Rgb,
   beyond: [0.85, 0.25, 0.2] as Rgb,
   capacity: [0.1, 0.1, 0.1] as Rgb,
-  lines: [
-    [0.9, 0.45, 0.05],
-    [0.2, 0.6, 0.25],
-    [0.6, 0.3, 0.7],
-    [0.1, 0.65, 0.75],
+  /** Stacked series, in order, and the rest. */
+  stack: [
+    [0.36, 0.56, 0.82],
+    [0.95, 0.63, 0.3],
+    [0.45, 0.73, 0.45],
+    [0.7, 0.55, 0.82],
   ] as ReadonlyArray<Rgb>,
+  rest: [0.78, 0.78, 0.78] as Rgb,
 };
 
 /** One series of figures, one per bucket. */
@@ -41,8 +44,8 @@ export interface ChartSeries {
   readonly label: string;
   readonly color: Rgb;
   readonly values: ArrayLike<number>;
-  /** `area`: filled from zero (red above the capacity, if any); `line`: a step line. */
-  readonly kind: "area" | "line";
+  /** `area`: filled from zero (red above the capacity, if any); `stack`: filled on top of the stack series before it. */
+  readonly kind: "area" | "stack";
 }
 
 /** What a time chart shows. */
@@ -145,15 +148,20 @@ const gridStep = (max: number, lines: number, integers: boolean): number => {
   return integers ? Math.max(1, Math.ceil(step)) : step;
 };
 
-/** Runs of equal values: `[from, to)` bucket ranges and their value. */
+/**
+ * Runs of buckets with equal values (and equal `also` values, if given): `[from, to)` bucket
+ * ranges and their value.
+ */
 const runs = (
   values: ArrayLike<number>,
   count: number,
+  also?: ArrayLike<number>,
 ): Array<readonly [number, number, number]> => {
   const out: Array<readonly [number, number, number]> = [];
   let from = 0;
   for (let i = 1; i <= count; i++) {
-    if (i === count || values[i] !== values[from]) {
+    const same = values[i] === values[from] && (also === undefined || also[i] === also[from]);
+    if (i === count || !same) {
       out.push([from, i, values[from] as number]);
       from = i;
     }
@@ -172,8 +180,20 @@ export const drawTimeChart = (out: ContentBuffer, faces: ChartFaces, chart: Time
   const plotWidth = plotRight - plotLeft;
   const plotHeight = plotTop - plotBottom;
 
-  let max = chart.capacity ?? 0;
+  // Stacked series drawn between the sum of those before and that sum plus their own.
+  const stacked: Array<{ series: ChartSeries; lower: Float64Array; upper: Float64Array }> = [];
+  let below = new Float64Array(n);
   for (const series of chart.series) {
+    if (series.kind !== "stack") continue;
+    const upper = new Float64Array(n);
+    for (let i = 0; i < n; i++) upper[i] = (below[i] as number) + (series.values[i] as number);
+    stacked.push({ series, lower: below, upper });
+    below = upper;
+  }
+  let max = chart.capacity ?? 0;
+  for (let i = 0; i < n; i++) max = Math.max(max, below[i] as number);
+  for (const series of chart.series) {
+    if (series.kind !== "area") continue;
     for (let i = 0; i < n; i++) max = Math.max(max, series.values[i] as number);
   }
   const step = gridStep(max > 0 ? max : 1, 5, chart.integers);
@@ -195,7 +215,7 @@ export const drawTimeChart = (out: ContentBuffer, faces: ChartFaces, chart: Time
   }
   boxText(out, faces.regular, LABEL_SIZE, plotLeft - 3, plotTop + 4, chart.unit, "right");
 
-  // Areas first, then the capacity line, then lines on top.
+  // Areas first, then the capacity line.
   for (const series of chart.series) {
     if (series.kind !== "area" || n === 0) continue;
     const capacity = chart.capacity;
@@ -213,9 +233,19 @@ export const drawTimeChart = (out: ContentBuffer, faces: ChartFaces, chart: Time
         out.ascii("f\n");
       }
     }
-    if (capacity === null)
-      stepLine(out, series.values, n, buckets, xOf, yOf, palette.areaEdge, 0.8);
   }
+  for (const { series, lower, upper } of stacked) {
+    setFill(out, series.color);
+    for (const [from, to] of runs(series.values, n, lower)) {
+      const height = yOf(upper[from] as number) - yOf(lower[from] as number);
+      if (height <= 0) continue;
+      const x = xOf(bucketStart(buckets, from));
+      rect(out, x, yOf(lower[from] as number), xOf(bucketEnd(buckets, to - 1)) - x, height);
+      out.ascii("f\n");
+    }
+  }
+  if (stacked.length > 0 && n > 0)
+    stepLine(out, below, n, buckets, xOf, yOf, palette.areaEdge, 0.8);
   if (chart.capacity !== null) {
     const y = yOf(chart.capacity);
     setStroke(out, palette.capacity, 0.9);
@@ -223,12 +253,6 @@ export const drawTimeChart = (out: ContentBuffer, faces: ChartFaces, chart: Time
     point(out, plotLeft, y, "m");
     point(out, plotRight, y, "l");
     out.ascii("S [] 0 d\n");
-  }
-  // The first series on top: lines are drawn from the last to the first.
-  for (const series of [...chart.series].reverse()) {
-    if (series.kind === "line" && n > 0) {
-      stepLine(out, series.values, n, buckets, xOf, yOf, series.color, 1.1);
-    }
   }
 
   if (max === 0) {
@@ -277,9 +301,9 @@ export const drawTimeChart = (out: ContentBuffer, faces: ChartFaces, chart: Time
   }
 
   // The legend, right-aligned above the plot.
-  const entries = chart.series.map((s) => ({ label: s.label, color: s.color, kind: s.kind }));
+  const entries = chart.series.map((s) => ({ label: s.label, color: s.color }));
   if (chart.capacity !== null) {
-    entries.push({ label: "Beyond capacity", color: palette.beyond, kind: "area" });
+    entries.push({ label: "Beyond capacity", color: palette.beyond });
   }
   let x = plotRight;
   const y = height - LEGEND_SIZE - 1;
@@ -290,16 +314,9 @@ export const drawTimeChart = (out: ContentBuffer, faces: ChartFaces, chart: Time
     setFill(out, palette.ink);
     boxText(out, faces.regular, LEGEND_SIZE, x, y, entry.label);
     x -= 13;
-    if (entry.kind === "area") {
-      setFill(out, entry.color);
-      rect(out, x, y - 0.5, 9, 6);
-      out.ascii("f\n");
-    } else {
-      setStroke(out, entry.color, 1.5);
-      point(out, x, y + 2.5, "m");
-      point(out, x + 9, y + 2.5, "l");
-      out.ascii("S\n");
-    }
+    setFill(out, entry.color);
+    rect(out, x, y - 0.5, 9, 6);
+    out.ascii("f\n");
     x -= 12;
   }
   if (chart.capacity !== null) {

@@ -20,7 +20,7 @@ import {
   timeBuckets,
 } from "@tally/core";
 import { PdfCanvas } from "./PdfCanvas.ts";
-import { type ChartSeries, drawTimeChart, palette } from "./PdfChart.ts";
+import { type ChartSeries, drawTimeChart, palette, type Rgb } from "./PdfChart.ts";
 import { type PdfColumn, PdfTable } from "./PdfTable.ts";
 import { drawFacts, drawHeading, drawNote, drawTitle } from "./ReportBlocks.ts";
 import { count, figure, stepLabel, zoneLabel } from "./ReportLabels.ts";
@@ -85,6 +85,41 @@ const largestTenants = (summaries: ReadonlyArray<TenantSummary>): ReadonlyArray<
         .sort(([a, i], [b, j]) => b.protectedMs - a.protectedMs || i - j)
         .slice(0, LARGEST_TENANTS)
         .map(([s]) => s);
+
+/**
+ * The chart's stacked series: the largest tenants, largest at the bottom, then the other VMs —
+ * so the top of the stack is every protected VM. A one-tenant report has one series.
+ */
+const chartSeries = (
+  content: TenantReportContent,
+  largest: ReadonlyArray<TenantSummary>,
+  vms: VmsOverTime,
+): ReadonlyArray<ChartSeries> => {
+  const all = vms.averages(0);
+  if (largest.length === 0) {
+    return [
+      { label: content.tenantName ?? "All VMs", color: palette.area, values: all, kind: "stack" },
+    ];
+  }
+  const series = largest.map(
+    (s, i): ChartSeries => ({
+      label: s.tenantId === null ? NO_TENANT : (s.tenantName ?? ""),
+      color: palette.stack[i % palette.stack.length] as Rgb,
+      values: vms.averages(i + 1),
+      kind: "stack",
+    }),
+  );
+  // What the largest tenants leave of every VM (never below zero through rounding).
+  const rest = all.map((total, b) =>
+    Math.max(
+      0,
+      series.reduce((left, s) => left - (s.values[b] as number), total),
+    ),
+  );
+  return rest.some((v) => v > 1e-9)
+    ? [...series, { label: "Other tenants", color: palette.rest, values: rest, kind: "stack" }]
+    : series;
+};
 
 /** Opens the PDF of a tenant report and draws everything before the first period. */
 export const openTenantReportPdf = (
@@ -200,35 +235,19 @@ export const openTenantReportPdf = (
     },
     finish: () => {
       if (lines === 0) drawNote(canvas, "No protection periods in the interval.");
-      drawChart?.((out) => {
-        const all: ChartSeries = {
-          label: content.tenantName ?? "All VMs",
-          color: palette.area,
-          values: vms.averages(0),
-          kind: "area",
-        };
+      drawChart?.((out) =>
         drawTimeChart(out, canvas, {
           width: canvas.right - canvas.left,
           height: CHART_HEIGHT,
           buckets,
           zone: request.zone.resolved,
-          series: [
-            all,
-            ...largest.map(
-              (s, i): ChartSeries => ({
-                label: s.tenantId === null ? NO_TENANT : (s.tenantName ?? ""),
-                color: palette.lines[i % palette.lines.length] as ChartSeries["color"],
-                values: vms.averages(i + 1),
-                kind: "line",
-              }),
-            ),
-          ],
+          series: chartSeries(content, largest, vms),
           capacity: null,
           integers: false,
           unit: "VMs",
           emptyNote: "No VM was protected in the interval.",
-        });
-      });
+        }),
+      );
       canvas.finish();
     },
     take: () => canvas.take(),
