@@ -122,7 +122,7 @@ const scenario = protectionFactsArbitrary().chain((facts) =>
   }),
 );
 
-const overlapping: Check = (makeLayer, numRuns) =>
+const overlapping: Check = (makeLayer, runs) =>
   fc.assert(
     fc.asyncProperty(scenario, ({ facts, filter, interval }) =>
       withStores(makeLayer, async (stores) => {
@@ -137,7 +137,7 @@ const overlapping: Check = (makeLayer, numRuns) =>
         ).toBe(expected.length);
       }),
     ),
-    { numRuns },
+    runs,
   );
 
 const boundaries: Check = (makeLayer) =>
@@ -248,7 +248,7 @@ const codePointOrder: Check = (makeLayer) =>
     ]);
   });
 
-const upserts: Check = (makeLayer, numRuns) =>
+const upserts: Check = (makeLayer, runs) =>
   fc.assert(
     fc.asyncProperty(protectionFactsArbitrary(), (facts) =>
       withStores(makeLayer, async (stores) => {
@@ -271,7 +271,7 @@ const upserts: Check = (makeLayer, numRuns) =>
         );
       }),
     ),
-    { numRuns },
+    runs,
   );
 
 const unknownVm: Check = (makeLayer) =>
@@ -297,7 +297,7 @@ const unknownVm: Check = (makeLayer) =>
     ]);
   });
 
-const earliest: Check = (makeLayer, numRuns) =>
+const earliest: Check = (makeLayer, runs) =>
   fc.assert(
     fc.asyncProperty(scenario, ({ facts, filter }) =>
       withStores(makeLayer, async (stores) => {
@@ -311,7 +311,7 @@ const earliest: Check = (makeLayer, numRuns) =>
         );
       }),
     ),
-    { numRuns },
+    runs,
   );
 
 const manyRows: Check = (makeLayer) =>
