@@ -16,7 +16,7 @@ export default defineConfig({
   // Vite's default server conditions, with the workspace's source condition first.
   ssr: { resolve: { conditions: ["@tally/source", "module", "node", "development|production"] } },
   test: {
-    include: ["packages/*/test/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "examples/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ["default"],

@@ -3,8 +3,17 @@
  * with the content of `tenantReport` or `licenseOverview` (from `@tally/core`).
  *
  * ```ts
- * const report = yield* tenantReport(admin, { tenantId: "acme" });
- * yield* writeReportFile(report, "acme.pdf", "pdf");
+ * import { InMemory, licenseOverview, type Principal } from "@tally/core";
+ * import { writeReportFile } from "@tally/renderers";
+ * import { Effect } from "effect";
+ *
+ * const admin: Principal = { id: "me", role: "Administrator", tenantId: null };
+ * const year = { start: Date.UTC(2024, 0, 1), end: Date.UTC(2025, 0, 1), zone: "Local" };
+ * const program = Effect.gen(function* () {
+ *   const overview = yield* licenseOverview(admin, year);
+ *   return yield* writeReportFile(overview, "licenses-2024.pdf", "pdf");
+ * });
+ * Effect.runPromise(program.pipe(Effect.provide(InMemory.layer)));
  * ```
  */
 import { createWriteStream } from "node:fs";

@@ -3,8 +3,20 @@
  * or a user's own — must do, run unchanged against each.
  *
  * ```ts
+ * // sqlite-storage.test.ts — Tally's SQLite storage through this suite; put your own layer
+ * // factory in its place. Each test gets a fresh store; the seed makes runs repeatable.
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { SqliteStorage } from "@tally/adapters-storage";
  * import { LicenseStoreContract } from "@tally/core/testing";
- * LicenseStoreContract.suite("Sqlite", () => SqliteStorage.layer({ filename: ":memory:" }));
+ *
+ * const directory = mkdtempSync(join(tmpdir(), "tally-contract-"));
+ * let databases = 0;
+ * const freshStore = () =>
+ *   SqliteStorage.layer({ filename: join(directory, `${++databases}.sqlite`) });
+ *
+ * LicenseStoreContract.suite("SqliteStorage", freshStore, { numRuns: 50, seed: 20261206 });
  * ```
  *
  * Every test builds a fresh layer (property tests: one per run) and compares the store with a

@@ -3,8 +3,20 @@
  * PostgreSQL or a user's own — must do, run unchanged against each.
  *
  * ```ts
+ * // sqlite-storage.test.ts — Tally's SQLite storage through this suite; put your own layer
+ * // factory in its place. Each test gets a fresh store; the seed makes runs repeatable.
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { SqliteStorage } from "@tally/adapters-storage";
  * import { ReportStoreContract } from "@tally/core/testing";
- * ReportStoreContract.suite("FileReportStore", () => FileReportStore.layer({ directory }));
+ *
+ * const directory = mkdtempSync(join(tmpdir(), "tally-contract-"));
+ * let databases = 0;
+ * const freshStore = () =>
+ *   SqliteStorage.layer({ filename: join(directory, `${++databases}.sqlite`) });
+ *
+ * ReportStoreContract.suite("SqliteStorage", freshStore, { numRuns: 50, seed: 20261206 });
  * ```
  *
  * Every test builds a fresh layer (in its own scope, closed afterwards) and shares nothing

@@ -8,9 +8,17 @@
  * `@tally/renderers` (`renderReport`, `writeReportFile`), or consume the lines yourself:
  *
  * ```ts
- * const report = yield* tenantReport(admin, { tenantId: "acme", zone: "UTC+05:30" });
- * const summaries = yield* report.summaries; // one per tenant, with protected time
- * yield* Stream.runForEach(report.lines, (line) => Console.log(line.vmName, line.start));
+ * import { InMemory, type Principal, tenantReport } from "@tally/core";
+ * import { Console, Effect, Stream } from "effect";
+ *
+ * const admin: Principal = { id: "me", role: "Administrator", tenantId: null };
+ * const program = Effect.gen(function* () {
+ *   const report = yield* tenantReport(admin, { tenantId: "acme", zone: "UTC+05:30" });
+ *   const summaries = yield* report.summaries; // one per tenant, with protected time
+ *   yield* Stream.runForEach(report.lines, (line) => Console.log(line.vmName, line.start));
+ *   return summaries;
+ * });
+ * Effect.runPromise(program.pipe(Effect.provide(InMemory.layer)));
  * ```
  */
 import { Effect } from "effect";
