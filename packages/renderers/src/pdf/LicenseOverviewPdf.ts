@@ -49,7 +49,7 @@ const organizationColumns = (canvas: PdfCanvas, times: ReportTimes): ReadonlyArr
   { title: "Usage at end", width: 46, align: "right" },
   { title: "Peak licensed", width: 44, align: "right" },
   { title: "Peak usage", width: 46, align: "right" },
-  { title: "Peak at", width: timeColumnWidth(canvas, times, TABLE_SIZE) },
+  { title: "Peak at", width: timeColumnWidth(canvas, times, TABLE_SIZE), sized: true },
   { title: "Over capacity", width: 66, align: "right" },
   { title: "New users", width: 38, align: "right" },
   { title: "Revoked users", width: 44, align: "right" },
@@ -64,9 +64,9 @@ const userColumns = (
   { title: "User", weight: 2 },
   { title: "User ID", weight: 1.4 },
   { title: "Status", width: 52 },
-  { title: "Licensed since", width: timeColumnWidth(canvas, times, USER_SIZE) },
+  { title: "Licensed since", width: timeColumnWidth(canvas, times, USER_SIZE), sized: true },
   ...(withRevoked
-    ? [{ title: "Revoked at", width: timeColumnWidth(canvas, times, USER_SIZE) }]
+    ? [{ title: "Revoked at", width: timeColumnWidth(canvas, times, USER_SIZE), sized: true }]
     : []),
 ];
 

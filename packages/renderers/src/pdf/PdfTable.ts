@@ -21,6 +21,11 @@ export interface PdfColumn {
   readonly align?: "left" | "right";
   readonly width?: number;
   readonly weight?: number;
+  /**
+   * The column is sized for its widest text (date-times, figures), so its cells are not measured
+   * to decide whether a row wraps (they are still cut, never overflow, should one not fit).
+   */
+  readonly sized?: boolean;
 }
 
 /** Type size and how many lines a cell may take. */
@@ -69,6 +74,8 @@ export class PdfTable {
   /** The widest text a cell may hold, in thousandths of an em. */
   readonly #room: Array<number> = [];
   readonly #alignRight: Array<boolean> = [];
+  /** Columns whose cells may need wrapping (not `sized`). */
+  readonly #measured: Array<number> = [];
   #rowIndex = 0;
   /** The current group's heading, repeated after a page break; null outside a group. */
   #group: string | null = null;
@@ -100,6 +107,7 @@ export class PdfTable {
       this.#width.push(width);
       this.#room.push((Math.max(0, width - 2 * PAD_X) * 1000) / style.size);
       this.#alignRight.push(column.align === "right");
+      if (column.sized !== true) this.#measured.push(i);
       x += width;
     });
   }
@@ -159,7 +167,9 @@ export class PdfTable {
   }
 
   #fitsOneLine(face: EmbeddedFace, cells: ReadonlyArray<string>): boolean {
-    for (let i = 0; i < cells.length; i++) {
+    const measured = this.#measured;
+    for (let m = 0; m < measured.length; m++) {
+      const i = measured[m] as number;
       const cell = cells[i] as string;
       if (cell.length > 0 && face.measure(cell) > (this.#room[i] as number)) return false;
     }

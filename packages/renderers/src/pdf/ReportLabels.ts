@@ -25,18 +25,19 @@ const grouped = (digits: string): string => {
  */
 export const figure = (value: number, digits: number): string => {
   if (!Number.isFinite(value)) return "–";
-  let text = Math.abs(value).toFixed(digits);
-  if (value !== 0 && /^[0.]*$/.test(text)) {
-    const magnitude = Math.floor(Math.log10(Math.abs(value)));
-    text = Math.abs(value)
-      .toFixed(Math.min(20, 1 - magnitude))
-      .replace(/0+$/, "");
+  const magnitude = Math.abs(value);
+  let text = magnitude.toFixed(digits);
+  if (value !== 0 && magnitude < 10 ** -digits && Number(text) === 0) {
+    const order = Math.floor(Math.log10(magnitude));
+    text = magnitude.toFixed(Math.min(20, 1 - order)).replace(/0+$/, "");
   }
+  const sign = value < 0 ? "-" : "";
   const point = text.indexOf(".");
-  const whole = point === -1 ? text : text.slice(0, point);
-  const fraction = point === -1 ? "" : text.slice(point);
-  const sign = value < 0 && /[1-9]/.test(text) ? "-" : "";
-  return sign + grouped(whole) + fraction;
+  const whole = point === -1 ? text.length : point;
+  if (whole <= 3) return sign + text;
+  return point === -1
+    ? sign + grouped(text)
+    : sign + grouped(text.slice(0, point)) + text.slice(point);
 };
 
 /** A count with thousands separators: `1,234`. */

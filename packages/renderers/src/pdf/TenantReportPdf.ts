@@ -55,15 +55,19 @@ const summaryColumns = (canvas: PdfCanvas, times: ReportTimes): ReadonlyArray<Pd
   { title: "VMs", width: 44, align: "right" },
   { title: "VM-hours", width: 72, align: "right" },
   { title: "Peak concurrent VMs", width: 80, align: "right" },
-  { title: "Peak at", width: timeColumnWidth(canvas, times, SUMMARY_SIZE) },
+  { title: "Peak at", width: timeColumnWidth(canvas, times, SUMMARY_SIZE), sized: true },
   { title: "Average concurrent VMs", width: 78, align: "right" },
 ];
 
 const detailColumns = (canvas: PdfCanvas, times: ReportTimes): ReadonlyArray<PdfColumn> => [
   { title: "VM", weight: 2 },
   { title: "VM ID", weight: 1.3 },
-  { title: "Protection start", width: timeColumnWidth(canvas, times, DETAIL_SIZE) },
-  { title: "Protection end", width: timeColumnWidth(canvas, times, DETAIL_SIZE, ONGOING) },
+  { title: "Protection start", width: timeColumnWidth(canvas, times, DETAIL_SIZE), sized: true },
+  {
+    title: "Protection end",
+    width: timeColumnWidth(canvas, times, DETAIL_SIZE, ONGOING),
+    sized: true,
+  },
   { title: "Hours", width: 56, align: "right" },
 ];
 
