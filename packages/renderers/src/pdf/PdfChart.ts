@@ -117,7 +117,7 @@ const rect = (out: ContentBuffer, x: number, y: number, width: number, height: n
 };
 
 /** Text with its baseline at (x, y), aligned left, centred or right at x. */
-export const boxText = (
+const boxText = (
   out: ContentBuffer,
   face: EmbeddedFace,
   size: number,
