@@ -1,4 +1,5 @@
 /** The use cases: what Tally does, as effects over the ports. */
+export * from "./FactReads.ts";
 export * from "./Ingest.ts";
 export * from "./Maintenance.ts";
 export * from "./ReportFileName.ts";
