@@ -6,4 +6,5 @@ export * from "./ReportFileName.ts";
 export * from "./Reports.ts";
 export * from "./RunNextTask.ts";
 export * from "./SubmitReport.ts";
+export * from "./SubmitReportInput.ts";
 export * from "./Tasks.ts";

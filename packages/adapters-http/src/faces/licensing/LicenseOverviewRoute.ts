@@ -104,8 +104,6 @@ export const licenseOverviewRoute = (
           start,
           end,
           zone,
-          tenantId:
-            principal.role === "TenantOperator" ? (principal.tenantId ?? undefined) : undefined,
           format: body.format === "PDF" ? "pdf" : "csv",
         },
         {

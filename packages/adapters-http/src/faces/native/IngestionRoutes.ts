@@ -23,6 +23,7 @@ import {
   ingestTenants,
   ingestUsers,
   ingestVms,
+  isoInstant,
   type Principal,
   ValidationError,
 } from "@tally/core";
@@ -30,7 +31,6 @@ import { Effect, Result, Schema } from "effect";
 import { describeActual, fieldProblem, validationProblem } from "../../problems/HttpProblem.ts";
 import { isJsonMediaType, mediaTypeOf } from "../../protocol/ContentNegotiation.ts";
 import { csvField, readCsvRecords } from "../../protocol/CsvRecords.ts";
-import { isoInstant } from "../../protocol/IsoInstant.ts";
 import {
   decodeUtf8,
   parseJsonText,

@@ -3,7 +3,7 @@
  * task was made from in the same words the submission uses, and links to related resources.
  */
 import type { ReportMeta, ReportRequest, ReportTask } from "@tally/core";
-import { isoInstant, isoInstantOrNull } from "../../protocol/IsoInstant.ts";
+import { isoInstant, isoInstantOrNull } from "@tally/core";
 
 /** The report kinds of the native API and the task types they stand for. */
 export const reportKinds = {

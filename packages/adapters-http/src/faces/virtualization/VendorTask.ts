@@ -4,7 +4,7 @@
  * `<task id=".." created="..">…</task>`) or JSON.
  */
 import type { ReportTask } from "@tally/core";
-import { isoInstant } from "../../protocol/IsoInstant.ts";
+import { isoInstant } from "@tally/core";
 import { type VendorTaskState, vendorState } from "./VendorTaskState.ts";
 
 /** The vendor's view of a task. */

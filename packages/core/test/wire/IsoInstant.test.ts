@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isoInstant, isoInstantOrNull } from "../../src/protocol/IsoInstant.ts";
+import { isoInstant, isoInstantOrNull } from "../../src/index.ts";
 
 /** Every instant a JavaScript Date can hold (±8.64e15 ms). */
 const maxDate = 8.64e15;

@@ -9,7 +9,7 @@
  * time; any other instant still goes through `toISOString` (extended years, and its
  * RangeError for an invalid one).
  */
-import { civilFromDays } from "@tally/core";
+import { civilFromDays } from "../domain/CivilDate.ts";
 
 /** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z, in epoch ms. */
 const firstFourDigitYear = -62_167_219_200_000;
