@@ -24,60 +24,56 @@ const reference = (what: string) =>
   FactId.annotate({ description: `The id of an existing ${what} (1 to 128 characters)` });
 
 /** A tenant on the wire: `{id, name}`. */
-export const TenantWire = Schema.Struct({
-  id: FactId,
-  name: Schema.String,
-})
+const tenantFields = { id: FactId, name: Schema.String };
+export const TenantWire = Schema.Struct(tenantFields)
   .pipe(Schema.decodeTo(Tenant))
   .annotate({ identifier: "Tenant" });
 
 /** A VM on the wire: `{id, name, tenantId?}`; no `tenantId` (or null) for a VM of no tenant. */
-export const VmWire = Schema.Struct({
-  id: FactId,
-  name: Schema.String,
-  tenantId: absentIsNull(reference("tenant")),
-})
+const vmFields = { id: FactId, name: Schema.String, tenantId: absentIsNull(reference("tenant")) };
+export const VmWire = Schema.Struct(vmFields)
   .pipe(Schema.decodeTo(Vm))
   .annotate({ identifier: "Vm" });
 
 /** A protection period on the wire: `{id, vmId, start, end?}`; no `end` (or null) while ongoing. */
-export const ProtectionPeriodWire = Schema.Struct({
+const periodFields = {
   id: FactId,
   vmId: reference("VM"),
   start: OffsetInstant,
   end: absentIsNull(OffsetInstant),
-})
+};
+export const ProtectionPeriodWire = Schema.Struct(periodFields)
   .pipe(Schema.decodeTo(ProtectionPeriod))
   .annotate({ identifier: "ProtectionPeriod" });
 
 /** An organization on the wire: `{id, name, capacity, tenantId?}`. */
-export const OrganizationWire = Schema.Struct({
+const organizationFields = {
   id: FactId,
   name: Schema.String,
   capacity: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)).annotate({
+    expected: "a whole number of at least 0",
     description: "How many users may hold a license (0 or more)",
   }),
   tenantId: absentIsNull(reference("tenant")),
-})
+};
+export const OrganizationWire = Schema.Struct(organizationFields)
   .pipe(Schema.decodeTo(Organization))
   .annotate({ identifier: "Organization" });
 
 /** A licensed user on the wire: `{id, name, organizationId}` (a name or an e-mail address). */
-export const LicensedUserWire = Schema.Struct({
-  id: FactId,
-  name: Schema.String,
-  organizationId: reference("organization"),
-})
+const userFields = { id: FactId, name: Schema.String, organizationId: reference("organization") };
+export const LicensedUserWire = Schema.Struct(userFields)
   .pipe(Schema.decodeTo(LicensedUser))
   .annotate({ identifier: "LicensedUser" });
 
 /** A license event on the wire: `{id, userId, kind: "assigned" | "revoked", at}`. */
-export const LicenseEventWire = Schema.Struct({
+const eventFields = {
   id: FactId,
   userId: reference("user"),
   kind: LicenseEventKind,
   at: OffsetInstant,
-})
+};
+export const LicenseEventWire = Schema.Struct(eventFields)
   .pipe(Schema.decodeTo(LicenseEvent))
   .annotate({ identifier: "LicenseEvent" });
 
@@ -95,6 +91,8 @@ export interface FactWireForm<A> {
   readonly plural: string;
   /** JSON wire form ↔ domain value. */
   readonly schema: Schema.Codec<A, unknown>;
+  /** The wire form's fields, each with its Schema (to document variants of the form). */
+  readonly fields: Schema.Struct.Fields;
   /** The CSV columns, in declaration order. */
   readonly columns: FactColumns;
   /** A CSV record (cells by column) as the JSON wire form, ready for `schema`. */
@@ -107,11 +105,12 @@ const digits = /^\d+$/;
 const wireForm = <A>(
   collection: string,
   plural: string,
+  fields: Schema.Struct.Fields,
   schema: Schema.Codec<A, unknown>,
 ): FactWireForm<A> => {
   const wire = SchemaAST.toEncoded(schema.ast);
   if (!SchemaAST.isObjects(wire)) throw new Error(`${collection}: a fact's wire form is a struct`);
-  const fields = wire.propertySignatures.map((property) => ({
+  const cells = wire.propertySignatures.map((property) => ({
     name: String(property.name),
     optional: property.type.context?.isOptional === true,
     count: SchemaAST.toEncoded(property.type)._tag === "Number",
@@ -120,14 +119,15 @@ const wireForm = <A>(
     collection,
     plural,
     schema,
+    fields,
     columns: {
-      required: fields.filter((f) => !f.optional).map((f) => f.name),
-      optional: fields.filter((f) => f.optional).map((f) => f.name),
+      required: cells.filter((f) => !f.optional).map((f) => f.name),
+      optional: cells.filter((f) => f.optional).map((f) => f.name),
     },
-    fromCsvRecord: (cells) => {
+    fromCsvRecord: (record) => {
       const json: Record<string, unknown> = {};
-      for (const field of fields) {
-        const cell = cells[field.name];
+      for (const field of cells) {
+        const cell = record[field.name];
         if (cell === undefined || (cell === "" && field.optional)) continue;
         json[field.name] =
           field.count && digits.test(cell) && Number.isSafeInteger(Number(cell))
@@ -141,12 +141,17 @@ const wireForm = <A>(
 
 /** The six kinds of fact, by collection name. */
 export const factWireForms = {
-  tenants: wireForm("tenants", "tenants", TenantWire),
-  vms: wireForm("vms", "VMs", VmWire),
-  "protection-periods": wireForm("protection-periods", "protection periods", ProtectionPeriodWire),
-  organizations: wireForm("organizations", "organizations", OrganizationWire),
-  users: wireForm("users", "licensed users", LicensedUserWire),
-  "license-events": wireForm("license-events", "license events", LicenseEventWire),
+  tenants: wireForm("tenants", "tenants", tenantFields, TenantWire),
+  vms: wireForm("vms", "VMs", vmFields, VmWire),
+  "protection-periods": wireForm(
+    "protection-periods",
+    "protection periods",
+    periodFields,
+    ProtectionPeriodWire,
+  ),
+  organizations: wireForm("organizations", "organizations", organizationFields, OrganizationWire),
+  users: wireForm("users", "licensed users", userFields, LicensedUserWire),
+  "license-events": wireForm("license-events", "license events", eventFields, LicenseEventWire),
 } as const;
 
 /** A collection of facts. */
