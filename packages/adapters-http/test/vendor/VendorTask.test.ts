@@ -90,6 +90,20 @@ describe("vendor task XML", () => {
     );
   });
 
+  it("gives a failed task's message in result, as the vendor documents, and in error", () => {
+    const failed = toVendorTask(
+      task({
+        _tag: "Failed",
+        error: { code: "RenderFailed", message: "the PDF could not be drawn" },
+      }),
+    );
+    expect(failed.result).toBe("the PDF could not be drawn");
+    expect(failed.error).toBe("the PDF could not be drawn");
+    expect(vendorTaskXml(failed)).toContain("<result>the PDF could not be drawn</result>");
+    expect(toVendorTask(task({ _tag: "Cancelled" })).result).toBeNull();
+    expect(toVendorTask(task({ _tag: "Running" })).result).toBeNull();
+  });
+
   it("escapes markup in any text so that it reads back unchanged", () => {
     fc.assert(
       fc.property(fc.string({ unit: "grapheme" }), (text) => {
