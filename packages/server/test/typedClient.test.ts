@@ -6,7 +6,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Problem, type TallyClientOptions, TallyClient } from "@tally/adapters-http/client";
+import { Problem, TallyClient, type TallyClientOptions } from "@tally/adapters-http/client";
 import { ScryptPasswordHasher, type StoragePorts } from "@tally/adapters-storage";
 import type { PasswordHasher } from "@tally/core";
 import { Effect, Layer, Stream } from "effect";

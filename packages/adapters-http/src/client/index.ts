@@ -22,7 +22,7 @@
  * )
  * ```
  */
-import { Context, Effect, Layer } from "effect";
+import { Context, type Effect, Layer } from "effect";
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http";
 import { HttpApiClient } from "effect/http-api";
 import { NativeApi } from "../api/TallyApi.ts";
