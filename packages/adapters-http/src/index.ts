@@ -15,6 +15,7 @@ export {
 } from "./HttpApp.ts";
 export { defaultHttpOptions, type HttpOptions, resolveHttpOptions } from "./HttpOptions.ts";
 export { type LoopbackServer, nodeHttpServerOptions, serveOnLoopback } from "./LoopbackServer.ts";
+export { type MountOptions, mountTally, type TallyNodeHandler } from "./mounting/NodeMount.ts";
 export { tokenHash } from "./server/auth/TokenService.ts";
 export type { CoreServices } from "./server/CoreServices.ts";
 export { toVendorTask, type VendorTask } from "./server/vendor/VendorTask.ts";
