@@ -6,10 +6,23 @@
  * runs its own work with; Tally's handler takes them from it.
  *
  * ```ts
- * const runtime = ManagedRuntime.make(hostLayer) // the host's storage, built once
- * const tally = await mountTally(runtime, { basePath: "/tally" })
- * createServer((req, res) => tally.handle(req, res) || hostHandler(req, res)) // node:http
- * app.use(tally.middleware) // Express: before body parsers, which would consume Tally's bodies
+ * import { createServer } from "node:http";
+ * import { mountTally } from "@tally/adapters-http";
+ * import { ScryptPasswordHasher } from "@tally/adapters-storage";
+ * import { InMemory } from "@tally/core";
+ * import { ReportRenderersLive } from "@tally/renderers";
+ * import { Layer, ManagedRuntime } from "effect";
+ *
+ * // The host's services, built once: its own work runs on this runtime too.
+ * const runtime = ManagedRuntime.make(
+ *   Layer.mergeAll(InMemory.layer, ReportRenderersLive, ScryptPasswordHasher.layer),
+ * );
+ * const tally = await mountTally(runtime, { basePath: "/tally" });
+ * createServer((request, response) => {
+ *   if (tally.handle(request, response)) return; // Tally's: /tally/v1/…, /tally/docs
+ *   response.writeHead(404).end(); // the host's own routes
+ * }).listen(3000);
+ * // Express: app.use(tally.middleware), before body parsers (they would consume Tally's bodies).
  * ```
  *
  * Links and `Location` headers carry the base path; the OpenAPI document names it as server.
