@@ -15,7 +15,7 @@
  * nesting depth) and decoded by the endpoint's Schema, and the OAuth 2 token answers.
  */
 import { parseTimeZoneSpec, type ValidationError } from "@tally/core";
-import { Cause, Effect, Layer, Option, type Scope } from "effect";
+import { Cause, Context, Effect, Layer, Option, type Scope } from "effect";
 import {
   HttpRouter,
   HttpServer,
@@ -30,7 +30,7 @@ import { internalProblem } from "./problems/CoreErrorProblems.ts";
 import { problemResponse } from "./problems/ProblemResponse.ts";
 import { authenticationLayer } from "./server/AuthenticationLive.ts";
 import { makeAuthenticator } from "./server/auth/Authenticator.ts";
-import type { CoreServices } from "./server/CoreServices.ts";
+import { type CoreServices, coreServiceKeys } from "./server/CoreServices.ts";
 import type { HandlerContext } from "./server/Handling.ts";
 import { factHandlers } from "./server/native/FactHandlers.ts";
 import { ingestionHandlers } from "./server/native/IngestionHandlers.ts";
@@ -107,7 +107,9 @@ export const TallyRoutes = (
       const face1Zone = yield* Effect.fromResult(
         parseTimeZoneSpec(resolved.face1Zone, "face1Zone"),
       );
-      const services = yield* Effect.context<CoreServices>();
+      // The core's services alone: HttpApi gives each request the context its handlers were
+      // built in (copied into the request's, entry by entry), so it holds nothing else.
+      const services = Context.pick(...coreServiceKeys)(yield* Effect.context<CoreServices>());
       const authenticator = makeAuthenticator(resolved);
       const context: HandlerContext = { options: resolved, paths: makePaths(resolved.basePath) };
       const handlers = Layer.mergeAll(
@@ -118,17 +120,29 @@ export const TallyRoutes = (
         factHandlers(context),
         ingestionHandlers(context),
         serviceHandlers,
-      );
-      const middleware = Layer.mergeAll(authenticationLayer(authenticator), ProblemsLive);
-      return Layer.mergeAll(
-        HttpApiBuilder.layer(TallyApi).pipe(Layer.provide(handlers), Layer.provide(middleware)),
+      ).pipe(Layer.provide(Layer.mergeAll(authenticationLayer(authenticator), ProblemsLive)));
+      const routes = Layer.mergeAll(
+        HttpApiBuilder.layer(TallyApi).pipe(Layer.provide(builtIn(handlers, services))),
         referenceRoutes(resolved.basePath),
-      ).pipe(
-        HttpRouter.provideRequest(Layer.succeedContext(services)),
-        Layer.provide(HttpServer.layerServices),
-        Layer.provide(Layer.succeedContext(services)),
-      );
+      ).pipe(Layer.provide(HttpServer.layerServices));
+      // The handlers have the core's services (above); the types ask for them per request.
+      return routes as Layer.Layer<never, never, HttpRouter.HttpRouter>;
     }),
+  );
+
+/**
+ * `layer` built with exactly `context` — not also with the environment it is built in, as
+ * `Layer.provide` would.
+ */
+const builtIn = <A, E, R>(
+  // biome-ignore lint/suspicious/noExplicitAny: HttpApi's handler groups require per request
+  layer: Layer.Layer<A, E, any>,
+  context: Context.Context<R>,
+): Layer.Layer<A, E> =>
+  Layer.effectContext(
+    Effect.flatMap(Effect.scope, (scope) =>
+      Effect.updateContext(Layer.buildWithScope(layer, scope), () => context),
+    ),
   );
 
 const isRouteNotFound = (cause: Cause.Cause<unknown>): boolean => {
@@ -186,11 +200,25 @@ export const makeHttpApp = (
     return underBasePath(resolved.basePath, app);
   });
 
+/**
+ * `serve`, started so that requests run without the core's services in their own context: they
+ * reach the handlers through the context the handlers were built in (see `TallyRoutes`), and
+ * HttpApi copies each request's context once — the shorter, the cheaper.
+ */
+export const servedLean = <A, E, R>(serve: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.updateContext(
+    serve,
+    (context: Context.Context<R>) =>
+      Context.omit(...coreServiceKeys)(context) as Context.Context<R>,
+  );
+
 /** Serves the application on the provided `HttpServer`. */
 export const HttpLive = (
   options?: Partial<HttpOptions>,
 ): Layer.Layer<never, ValidationError, HttpServer.HttpServer | CoreServices> =>
-  Layer.effectDiscard(Effect.flatMap(makeHttpApp(options), (app) => HttpServer.serveEffect(app)));
+  Layer.effectDiscard(
+    Effect.flatMap(makeHttpApp(options), (app) => servedLean(HttpServer.serveEffect(app))),
+  );
 
 /** The methods Tally answers unknown paths for in a host's router (HEAD stays the router's). */
 const fallbackMethods = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"] as const;

@@ -4,7 +4,9 @@
  * client are all made from this one definition. `NativeApi` is the native part alone (what the
  * typed client speaks).
  */
+import { Context } from "effect";
 import { HttpApi, OpenApi } from "effect/http-api";
+import { Authentication, authenticationSchemes } from "./Middleware.ts";
 import { FactsApi, IngestionApi, ReportsApi, ServiceApi, TasksApi } from "./NativeApi.ts";
 import { problemKinds, problemTypeUri } from "./Problem.ts";
 import { LicensingApi, VirtualizationApi } from "./VendorApis.ts";
@@ -82,6 +84,36 @@ const referenceRoutes = (spec: Record<string, unknown>): Record<string, unknown>
   },
 });
 
+type Operation = { readonly operationId?: string; security?: unknown };
+
+/**
+ * The security schemes, declared on every operation under the `Authentication` middleware (it
+ * reads `Authorization` itself, so HttpApi does not know them — see `Authentication`).
+ */
+const securitySchemes = (spec: Record<string, unknown>): Record<string, unknown> => {
+  const authenticated = new Set<string>();
+  HttpApi.reflect(TallyApi, {
+    onGroup: () => {},
+    onEndpoint: ({ group, endpoint, middleware }) => {
+      if (![...middleware].some((m) => m.key === Authentication.key)) return;
+      authenticated.add(
+        Context.getOrElse(endpoint.annotations, OpenApi.Identifier, () =>
+          group.topLevel ? endpoint.identifier : `${group.identifier}.${endpoint.identifier}`,
+        ),
+      );
+    },
+  });
+  const requirement = Object.keys(authenticationSchemes).map((name) => ({ [name]: [] }));
+  const paths = spec.paths as Record<string, Record<string, Operation>>;
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      if (authenticated.has(operation.operationId ?? "")) operation.security = requirement;
+    }
+  }
+  const components = spec.components as Record<string, unknown>;
+  return { ...spec, components: { ...components, securitySchemes: authenticationSchemes } };
+};
+
 /** Every face of Tally. */
 export class TallyApi extends HttpApi.make("tally")
   .add(VirtualizationApi, LicensingApi)
@@ -93,7 +125,7 @@ export class TallyApi extends HttpApi.make("tally")
       title: "Tally",
       version: apiVersion,
       description,
-      transform: referenceRoutes,
+      transform: (spec) => referenceRoutes(securitySchemes(spec)),
       override: {
         "x-problem-types": Object.fromEntries(
           Object.entries(problemKinds).map(([kind, p]) => [

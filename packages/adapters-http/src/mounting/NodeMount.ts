@@ -30,7 +30,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { NodeHttpServer } from "@effect/platform-node";
 import { Effect, Exit, type ManagedRuntime, Scope } from "effect";
-import { makeHttpApp } from "../HttpApp.ts";
+import { makeHttpApp, servedLean } from "../HttpApp.ts";
 import type { HttpOptions } from "../HttpOptions.ts";
 import type { CoreServices } from "../server/CoreServices.ts";
 
@@ -77,7 +77,7 @@ export const mountTally = async <ER>(
   const serve = await runtime.runPromise(
     Effect.gen(function* () {
       const app = yield* makeHttpApp({ ...options.http, basePath });
-      return yield* NodeHttpServer.makeHandler(app, { scope });
+      return yield* servedLean(NodeHttpServer.makeHandler(app, { scope }));
     }).pipe(Scope.provide(scope)),
   );
   const handle: TallyNodeHandler["handle"] = (request, response) => {

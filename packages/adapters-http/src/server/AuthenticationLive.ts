@@ -1,66 +1,67 @@
 /**
- * The `Authentication` middleware: HttpApi decodes `Authorization` for each declared scheme
- * and tries Bearer, then Basic; the first that authenticates provides the `CurrentPrincipal`.
- * Basic, tried last, answers for a header neither scheme took (none, an unknown scheme, a
- * malformed or refused credential), so the 401 always says what was wrong with the header
- * actually sent.
+ * The `Authentication` middleware: reads `Authorization` once — `Bearer <token>` or HTTP Basic
+ * (RFC 9110: the scheme in any case, then one or more spaces; RFC 7617: base64 of
+ * `user:password`, split at the first colon) — and provides the `CurrentPrincipal`. A header
+ * with neither (none, an unknown scheme, malformed or empty credentials) gets the 401 that says
+ * what was wrong with the header actually sent.
  *
  * Its failures are `HttpProblem`s and core errors, answered by the `Problems` middleware that
- * wraps every endpoint; the `Problem` declared on the middleware documents them.
+ * wraps every endpoint; the `Problem` declared on the middleware documents them. The accounts
+ * and clock it reads are the request's (every route is given the core's services), so nothing
+ * is provided here per request (each provision copies the context: it showed in profiles).
  */
 import type { Principal } from "@tally/core";
-import { Effect, Layer, Redacted } from "effect";
+import { Effect, Layer, Result } from "effect";
+import { Base64 } from "effect/encoding";
 import { HttpServerRequest, type HttpServerResponse } from "effect/http";
-import type { HttpApiSecurity } from "effect/http-api";
 import { Authentication, CurrentPrincipal } from "../api/Middleware.ts";
 import type { AuthenticationServices, Authenticator } from "./auth/Authenticator.ts";
 
-/** The endpoint, run once the principal is known. */
 type Handled = Effect.Effect<HttpServerResponse.HttpServerResponse, unknown, CurrentPrincipal>;
 
-/** The Authentication middleware over `authenticator`, with the services it reads. */
-export const authenticationLayer = (
-  authenticator: Authenticator,
-): Layer.Layer<Authentication, never, AuthenticationServices> =>
-  Layer.effect(
-    Authentication,
-    Effect.gen(function* () {
-      const services = yield* Effect.context<AuthenticationServices>();
-      const as = <E>(
-        principal: Effect.Effect<Principal, E, AuthenticationServices>,
-        httpEffect: Handled,
-      ) =>
-        Effect.flatMap(Effect.provideContext(principal, services), (p) =>
-          Effect.provideService(httpEffect, CurrentPrincipal, p),
-        );
-      const middleware = {
-        bearer: (
-          httpEffect: Handled,
-          { credential }: { credential: Redacted.Redacted<string> },
-        ) => {
-          const token = Redacted.value(credential);
-          // Not a Bearer header: Basic, tried next, answers for it.
-          if (token === "") return Effect.fail(authenticator.refusal(undefined));
-          return as(authenticator.bearer(token), httpEffect);
-        },
-        basic: (httpEffect: Handled, { credential }: { credential: HttpApiSecurity.Credentials }) =>
-          Effect.gen(function* () {
-            if (credential.username !== "") {
-              return yield* as(
-                authenticator.basic(credential.username, Redacted.value(credential.password)),
-                httpEffect,
-              );
-            }
-            const header = (yield* HttpServerRequest.HttpServerRequest).headers.authorization;
-            const bearerToken = /^bearer +(\S.*)$/i.exec(header?.trim() ?? "")?.[1];
-            // A Bearer header the first scheme refused: its refusal (or storage error) stands.
-            if (bearerToken !== undefined)
-              return yield* as(authenticator.bearer(bearerToken), httpEffect);
-            return yield* Effect.fail(authenticator.refusal(header));
-          }),
-      };
-      // The failures are HttpProblems and core errors for the Problems middleware (see above),
-      // not the documented Problem value itself.
-      return middleware as unknown as Authentication["Service"];
-    }),
-  );
+/** The credentials after `scheme` and its spaces, when `authorization` uses that scheme. */
+export const credentialsOf = (
+  authorization: string | undefined,
+  scheme: "Basic" | "Bearer",
+): string | undefined => {
+  if (
+    authorization === undefined ||
+    authorization.length <= scheme.length ||
+    authorization.charCodeAt(scheme.length) !== 32 ||
+    authorization.slice(0, scheme.length).toLowerCase() !== scheme.toLowerCase()
+  ) {
+    return undefined;
+  }
+  let start = scheme.length + 1;
+  while (authorization.charCodeAt(start) === 32) start++;
+  return start === authorization.length ? undefined : authorization.slice(start);
+};
+
+/** User name and password of Basic credentials; undefined when malformed or nameless. */
+export const basicCredentials = (
+  encoded: string,
+): { readonly username: string; readonly password: string } | undefined => {
+  const decoded = Result.getOrUndefined(Base64.decodeString(encoded));
+  const separator = decoded?.indexOf(":") ?? -1;
+  if (decoded === undefined || separator <= 0) return undefined;
+  return { username: decoded.slice(0, separator), password: decoded.slice(separator + 1) };
+};
+
+/** The Authentication middleware over `authenticator`. */
+export const authenticationLayer = (authenticator: Authenticator): Layer.Layer<Authentication> => {
+  const middleware = (httpEffect: Handled) =>
+    Effect.flatMap(Effect.service(HttpServerRequest.HttpServerRequest), (request) => {
+      const authorization = request.headers.authorization;
+      const as = <E>(principal: Effect.Effect<Principal, E, AuthenticationServices>) =>
+        Effect.flatMap(principal, (p) => Effect.provideService(httpEffect, CurrentPrincipal, p));
+      const token = credentialsOf(authorization, "Bearer");
+      if (token !== undefined) return as(authenticator.bearer(token));
+      const encoded = credentialsOf(authorization, "Basic");
+      const basic = encoded === undefined ? undefined : basicCredentials(encoded);
+      if (basic !== undefined) return as(authenticator.basic(basic.username, basic.password));
+      return Effect.fail(authenticator.refusal(authorization));
+    });
+  // Its failures are HttpProblems and core errors for the Problems middleware (see above), not
+  // the documented Problem value itself; the services it reads are the request's.
+  return Layer.succeed(Authentication, middleware as unknown as Authentication["Service"]);
+};

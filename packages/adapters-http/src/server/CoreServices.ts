@@ -3,7 +3,7 @@
  * accounts, and password hashing. A host that mounts Tally builds them (its own storage layer,
  * clock, ids, renderers, settings); Tally's handler takes them.
  */
-import type {
+import {
   AccountStore,
   Clock,
   IdGenerator,
@@ -30,3 +30,18 @@ export type CoreServices =
   | TallySettings
   | TaskStore
   | TenantDirectory;
+
+/** Their keys: what the HTTP layer keeps of the environment it is built in. */
+export const coreServiceKeys = [
+  AccountStore,
+  Clock,
+  IdGenerator,
+  LicenseStore,
+  PasswordHasher,
+  ProtectionPeriodStore,
+  ReportRenderers,
+  ReportStore,
+  TallySettings,
+  TaskStore,
+  TenantDirectory,
+] as const;
