@@ -24,7 +24,10 @@
  * and routing, the task's JSON, and the credential hash. A bare server does none of that, so
  * the target is out of reach without changing what a read guarantees.
  *
- * Options (environment): TALLY_BENCH_RUNS (default 5), TALLY_BENCH_SECONDS (per run, default 5).
+ * Options (environment): TALLY_BENCH_RUNS (default 5), TALLY_BENCH_SECONDS (per run, default 5),
+ * TALLY_BENCH_BEFORE (the root of another checkout with its dependencies installed, e.g. the
+ * commit before a change: its `tally serve` is measured too, on the same database, alternated
+ * with this checkout's, so that a change is judged within one run).
  */
 import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -42,6 +45,9 @@ const password = "bench-password";
 const basic = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
 
 const tallyBin = fileURLToPath(new URL("../../server/src/bin/tally.ts", import.meta.url));
+const beforeRoot = process.env.TALLY_BENCH_BEFORE;
+const beforeBin =
+  beforeRoot === undefined ? undefined : join(beforeRoot, "packages/server/src/bin/tally.ts");
 const bareServer = fileURLToPath(new URL("./bareHttpServer.ts", import.meta.url));
 const startedAt = performance.now();
 
@@ -256,6 +262,13 @@ try {
     ["--max-semi-space-size=4", tallyBin, "serve"],
     tallyEnv(database, { TALLY_HOST: "127.0.0.1", TALLY_PORT: "0" }),
   );
+  const beforeServer =
+    beforeBin === undefined
+      ? undefined
+      : await startServer(
+          ["--max-semi-space-size=4", beforeBin, "serve"],
+          tallyEnv(database, { TALLY_HOST: "127.0.0.1", TALLY_PORT: "0", TALLY_WORKERS: "0" }),
+        );
   const submitted = await fetch(`${tallyServer.url}/v1/reports`, {
     method: "POST",
     headers: { authorization: basic, "content-type": "application/json" },
@@ -315,34 +328,56 @@ try {
     server: bare,
     figures: [],
   };
-  // Each Tally case runs right after its bare reference or another Tally case of it.
+  // Each Tally case runs right after its bare reference or another Tally case of it; with a
+  // checkout to compare, its server's case runs right before this one's.
+  const measured = (
+    name: string,
+    path: string,
+    headers: Record<string, string>,
+    reference: BenchCase,
+  ): BenchCase[] => [
+    ...(beforeServer === undefined
+      ? []
+      : [
+          {
+            name: `before: ${name}`,
+            url: `${beforeServer.url}${path}`,
+            headers,
+            server: beforeServer,
+            reference,
+            figures: [],
+          },
+        ]),
+    {
+      name,
+      url: `${tallyServer.url}${path}`,
+      headers,
+      server: tallyServer,
+      reference,
+      figures: [],
+    },
+  ];
   const cases: BenchCase[] = [
     bareNative,
-    {
-      name: "tally GET /v1/tasks/{id}, Basic",
-      url: `${tallyServer.url}${nativePath}`,
-      headers: { authorization: basic },
-      server: tallyServer,
-      reference: bareNative,
-      figures: [],
-    },
-    {
-      name: "tally GET /v1/tasks/{id}, Bearer",
-      url: `${tallyServer.url}${nativePath}`,
-      headers: { authorization: bearer },
-      server: tallyServer,
-      reference: bareNative,
-      figures: [],
-    },
+    ...measured(
+      "tally GET /v1/tasks/{id}, Basic",
+      nativePath,
+      { authorization: basic },
+      bareNative,
+    ),
+    ...measured(
+      "tally GET /v1/tasks/{id}, Bearer",
+      nativePath,
+      { authorization: bearer },
+      bareNative,
+    ),
     bareFace1,
-    {
-      name: "tally face 1 GET …/tasks/{id} JSON, Basic",
-      url: `${tallyServer.url}${face1Path}`,
-      headers: { authorization: basic, ...json },
-      server: tallyServer,
-      reference: bareFace1,
-      figures: [],
-    },
+    ...measured(
+      "tally face 1 GET …/tasks/{id} JSON, Basic",
+      face1Path,
+      { authorization: basic, ...json },
+      bareFace1,
+    ),
   ];
 
   console.log(
@@ -361,7 +396,8 @@ try {
     console.log(`round ${round}/${runs}: req/s ${line.join(" / ")}`);
   }
 
-  const rss = new Map([tallyServer, bare].map((s) => [s, peakRssMiB(s.child.pid)]));
+  const servers = [tallyServer, bare, ...(beforeServer === undefined ? [] : [beforeServer])];
+  const rss = new Map(servers.map((s) => [s, peakRssMiB(s.child.pid)]));
   const medianOf = (c: BenchCase, figure: (f: WrkFigures) => number) =>
     median(c.figures.map(figure));
   const rpsOf = (c: BenchCase) => medianOf(c, (f) => f.requestsPerSecond);
@@ -386,7 +422,7 @@ try {
     };
   });
   console.table(rows);
-  const realistic = cases[1] as BenchCase;
+  const realistic = cases.find((c) => c.name === "tally GET /v1/tasks/{id}, Basic") as BenchCase;
   const realisticRatio = ratioOf(realistic) ?? 0;
   console.log(
     `target: task reads ≥ ${targetRatio * 100}% of bare node:http — ${realistic.name}: ` +
@@ -395,7 +431,7 @@ try {
       `tally ${medianOf(realistic, (f) => f.serverCpuUs).toFixed(1)} µs); ` +
       `total time ${Math.round((performance.now() - startedAt) / 1000)} s`,
   );
-  await Promise.all([stopped(tallyServer.child), stopped(bare.child)]);
+  await Promise.all(servers.map((s) => stopped(s.child)));
 } catch (error) {
   giveUp(error instanceof Error ? error.message : String(error));
 }

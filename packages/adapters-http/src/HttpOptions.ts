@@ -4,6 +4,11 @@
 
 /** How the HTTP layer behaves; every field has a default (see `defaultHttpOptions`). */
 export interface HttpOptions {
+  /**
+   * The path Tally is served under when a host mounts it (e.g. `/tally`); empty when it owns
+   * the server. Links and `Location` headers carry it; the OpenAPI document names it as server.
+   */
+  readonly basePath: string;
   /** The zone spec (`UTC`, `Local`, `UTC±HH:MM`) in which face 1 reads `from`/`to`. */
   readonly face1Zone: string;
   /** Largest JSON or form body accepted, in bytes (413 beyond). */
@@ -30,6 +35,7 @@ export interface HttpOptions {
  * CSV limit stays at 16 MiB; larger imports go through `tally import` or several requests.
  */
 export const defaultHttpOptions: HttpOptions = {
+  basePath: "",
   face1Zone: "UTC",
   maxBodyBytes: 16 * 1024 * 1024,
   maxCsvBodyBytes: 16 * 1024 * 1024,

@@ -9,7 +9,7 @@ import { Context, Effect, Layer, type Scope } from "effect";
 import { HttpServer, type HttpServerError } from "effect/http";
 import { makeHttpApp } from "./HttpApp.ts";
 import type { HttpOptions } from "./HttpOptions.ts";
-import type { CoreServices } from "./routing/Route.ts";
+import type { CoreServices } from "./server/CoreServices.ts";
 
 /**
  * Options for the Node server that serves Tally. Tally serves no protocol upgrades (no
@@ -39,7 +39,7 @@ export const serveOnLoopback = (
   Scope.Scope | CoreServices
 > =>
   Effect.gen(function* () {
-    const { app } = yield* makeHttpApp(options);
+    const app = yield* makeHttpApp(options);
     const context = yield* Layer.build(
       NodeHttpServer.layer(() => createServer(nodeHttpServerOptions), {
         port: 0,

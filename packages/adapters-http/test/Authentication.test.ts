@@ -2,10 +2,9 @@
  * Authentication over real HTTP: which credentials are accepted, and the 401 every other
  * attempt gets.
  */
-import { AccountStore } from "@tally/core";
+import { AccountStore, PasswordHasher } from "@tally/core";
 import { Effect, Option } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashPassword } from "../src/index.ts";
 import { expectProblem } from "./support/Http.ts";
 import { basic, startTally, type TallyFixture, users } from "./support/TallyFixture.ts";
 
@@ -54,7 +53,7 @@ describe("authentication", () => {
         const account = Option.getOrThrow(yield* accounts.getAccount(users.operatorA.username));
         yield* accounts.upsertAccount({
           ...account,
-          passwordHash: yield* hashPassword("new-secret"),
+          passwordHash: yield* (yield* PasswordHasher).hash("new-secret"),
         });
       }),
     );

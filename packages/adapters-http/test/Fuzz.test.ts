@@ -10,9 +10,9 @@
  * A failure prints the seed and, for each fault, the bytes that were sent. Replay another seed
  * with `TALLY_FUZZ_SEED=<n>`; the bench-size run is `packages/server/bench/fuzz.bench.ts`.
  */
+import { describeGiven } from "@tally/core";
 import { Effect } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { describeActual } from "../src/problems/HttpProblem.ts";
 import { maxJsonDepth, parseJsonText } from "../src/protocol/RequestBody.ts";
 import { type CampaignReport, runCampaign, summarize } from "./fuzz/FuzzCampaign.ts";
 import type { FuzzWorld, HostileRequest } from "./fuzz/HostileRequests.ts";
@@ -200,6 +200,6 @@ describe("what the fuzzer found, pinned down", () => {
   it("describes a value too deeply nested to print instead of overflowing the stack", () => {
     let deep: unknown = [];
     for (let i = 0; i < 200_000; i++) deep = [deep];
-    expect(describeActual(deep)).toBe("a deeply nested array");
+    expect(describeGiven(deep)).toBe("a deeply nested array");
   });
 });

@@ -2,10 +2,10 @@
  * Face 2 (the second vendor's API v6) over real HTTP: the OAuth token endpoint and the
  * synchronous license overview.
  */
-import { AccountStore, ReportRenderers, runNextTask } from "@tally/core";
+import { AccountStore, PasswordHasher, ReportRenderers, runNextTask } from "@tally/core";
 import { Effect, Layer } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashPassword, tokenHash } from "../src/index.ts";
+import { tokenHash } from "../src/index.ts";
 import { csvLines, expectProblem } from "./support/Http.ts";
 import { basic, startTally, type TallyFixture, users } from "./support/TallyFixture.ts";
 
@@ -409,7 +409,7 @@ describe("face 2 without a worker", () => {
       Effect.gen(function* () {
         yield* (yield* AccountStore).upsertAccount({
           username: "orphan",
-          passwordHash: yield* hashPassword("orphan-secret"),
+          passwordHash: yield* (yield* PasswordHasher).hash("orphan-secret"),
           role: "TenantOperator",
           tenantId: null,
         });

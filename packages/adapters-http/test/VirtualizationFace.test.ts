@@ -255,6 +255,19 @@ describe("face 1 with a worker", () => {
     );
   });
 
+  it("refuses to cancel a completed task with 409, naming the vendor's state", async () => {
+    const { task } = await completedReport(tally, "tenantId=A&from=2024-03-01T00:00:00");
+    const refused = await expectProblem(
+      await tally.fetch(`${base}/tasks/${task.id}/cancel`, {
+        method: "POST",
+        headers: { authorization: admin },
+      }),
+      409,
+    );
+    expect(refused.detail).toContain("already finished (Completed)");
+    expect(refused.detail).not.toContain("Succeeded");
+  });
+
   it("lists tasks filtered by state, type and createdFrom", async () => {
     await completedReport(tally, "tenantId=A&from=2024-03-01T00:00:00");
     const all = await tally.fetch(`${base}/tasks?state=Completed&type=CreateTenantReport`, {
@@ -348,7 +361,9 @@ describe("face 1 cancellation", () => {
     expect(again.status).toBe(202);
     const finished = await queue();
     await cancel(finished);
-    await expectProblem(await cancel(finished), 409);
+    const refused = await expectProblem(await cancel(finished), 409);
+    // The vendor's state names, not Tally's (Cancelled).
+    expect(refused.detail).toContain("(Canceled)");
   });
 
   it("answers 404 for an unknown task and for another tenant's task", async () => {

@@ -3,6 +3,7 @@
  * and PostgreSQL (several machines), both over one kysely schema with in-code migrations.
  * The server picks one with `makeStorageLayer(location)`.
  */
+export * as ScryptPasswordHasher from "./accounts/ScryptPasswordHasher.ts";
 export * from "./errors/PostgresErrorClassifier.ts";
 export * from "./errors/SqliteErrorClassifier.ts";
 export * from "./postgres/PostgresDatabase.ts";

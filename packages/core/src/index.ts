@@ -7,3 +7,4 @@ export * from "./adapters/index.ts";
 export * from "./domain/index.ts";
 export * from "./ports/index.ts";
 export * from "./usecases/index.ts";
+export * from "./wire/index.ts";

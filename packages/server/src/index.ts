@@ -32,7 +32,6 @@ export {
   type TallyServices,
   tallySettingsOf,
 } from "./wiring/TallyLayer.ts";
-export { releaseHeldTasks } from "./worker/releaseHeldTasks.ts";
 export { type SweepJob, startSweeper, sweepOnce } from "./worker/Sweeper.ts";
 export {
   type ShutdownOutcome,

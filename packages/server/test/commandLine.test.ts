@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ScryptPasswordHasher } from "@tally/adapters-storage";
 import {
   AccountStore,
   defaultTallySettings,
@@ -134,6 +135,7 @@ describe.concurrent("tally report, import and users add", () => {
               RandomIdGeneratorLayer,
               Layer.succeed(TallySettings, TallySettings.of(defaultTallySettings)),
               ReportRenderersLive,
+              ScryptPasswordHasher.layer,
             ),
           ),
         ),

@@ -20,13 +20,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { StoragePorts } from "@tally/adapters-storage";
+import { ScryptPasswordHasher, type StoragePorts } from "@tally/adapters-storage";
 import {
   defaultTallySettings,
   type LicensedUser,
   type LicenseEvent,
   LicenseStore,
   newTask,
+  type PasswordHasher,
   type ProtectionPeriod,
   ProtectionPeriodStore,
   ReportStore,
@@ -315,9 +316,19 @@ const allTerminal = (api: ApiClient, timeoutMs: number) =>
 const runQuiet = <A, E>(effect: Effect.Effect<A, E>): Promise<A> =>
   Effect.runPromise(quiet(effect));
 
-const inDatabase = <A, E>(url: string, program: Effect.Effect<A, E, StoragePorts>): Promise<A> =>
+const inDatabase = <A, E>(
+  url: string,
+  program: Effect.Effect<A, E, StoragePorts | PasswordHasher>,
+): Promise<A> =>
   runQuiet(
-    program.pipe(Effect.provide(storageLayer({ _tag: "Postgres", connectionString: url }))),
+    program.pipe(
+      Effect.provide(
+        Layer.merge(
+          storageLayer({ _tag: "Postgres", connectionString: url }),
+          ScryptPasswordHasher.layer,
+        ),
+      ),
+    ),
   ) as Promise<A>;
 
 /** The tasks as stored (with their leases), by id. */

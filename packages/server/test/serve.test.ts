@@ -8,8 +8,9 @@
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { StoragePorts } from "@tally/adapters-storage";
+import { ScryptPasswordHasher, type StoragePorts } from "@tally/adapters-storage";
 import {
+  type PasswordHasher,
   type ProtectionPeriod,
   ProtectionPeriodStore,
   ReportStore,
@@ -17,7 +18,7 @@ import {
   TaskStore,
   TenantDirectory,
 } from "@tally/core";
-import { Effect, Option, Stream } from "effect";
+import { Effect, Layer, Option, Stream } from "effect";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadDemoData } from "../src/demo/loadDemoData.ts";
 import { storageLayer } from "../src/wiring/TallyLayer.ts";
@@ -38,9 +39,16 @@ afterEach(() => {
   }
 });
 
-const inStore = <A, E>(path: string, program: Effect.Effect<A, E, StoragePorts>): Promise<A> =>
+const inStore = <A, E>(
+  path: string,
+  program: Effect.Effect<A, E, StoragePorts | PasswordHasher>,
+): Promise<A> =>
   runQuiet(
-    program.pipe(Effect.provide(storageLayer({ _tag: "Sqlite", filename: path }))),
+    program.pipe(
+      Effect.provide(
+        Layer.merge(storageLayer({ _tag: "Sqlite", filename: path }), ScryptPasswordHasher.layer),
+      ),
+    ),
   ) as Promise<A>;
 
 const serve = async (

@@ -8,13 +8,13 @@ import {
   InMemory,
   newTask,
   type ReportTask,
+  releaseHeldTasks,
   TaskStore,
   type TenantReportRequest,
 } from "@tally/core";
 import { Deferred, Effect, Option, Result } from "effect";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { releaseHeldTasks } from "../src/worker/releaseHeldTasks.ts";
 import { startWorkerPool } from "../src/worker/WorkerPool.ts";
 import { quiet } from "./support/quiet.ts";
 

@@ -1,15 +1,18 @@
 /**
  * Maps the core's typed errors onto HTTP problems. This is the only place where domain
- * errors meet status codes (the core knows nothing of HTTP).
+ * errors meet status codes (the core knows nothing of HTTP). Errors are matched on their tags,
+ * exhaustively: a new kind of failure does not compile until it is given an answer.
  */
-import type {
-  ConflictError,
-  ForbiddenError,
-  IllegalTransitionError,
-  NotFoundError,
-  StorageError,
-  ValidationError,
+import {
+  type ConflictError,
+  type ForbiddenError,
+  fieldIssuesOf,
+  type IllegalTransitionError,
+  type NotFoundError,
+  type StorageError,
+  type ValidationError,
 } from "@tally/core";
+import type { HttpApiError } from "effect/http-api";
 import { HttpProblem, validationProblem } from "./HttpProblem.ts";
 
 /** Core errors a use case may fail with that the HTTP layer answers. */
@@ -21,8 +24,8 @@ export type CoreFailure =
   | IllegalTransitionError
   | StorageError;
 
-/** Anything a route handler may fail with. */
-export type RouteFailure = HttpProblem | CoreFailure;
+/** Anything a handler may fail with: a problem, a core error, or a parameter HttpApi refused. */
+export type RouteFailure = HttpProblem | CoreFailure | HttpApiError.HttpApiSchemaError;
 
 /** What to answer for a failure, and whether it must be logged (server-side faults). */
 export interface MappedFailure {
@@ -31,52 +34,73 @@ export interface MappedFailure {
   readonly logAs?: string | undefined;
 }
 
-const tagOf = (error: unknown): string | undefined =>
-  typeof error === "object" && error !== null && "_tag" in error && typeof error._tag === "string"
-    ? error._tag
-    : undefined;
+/** The values a request's parameters had, to quote in a refusal. */
+export interface GivenParameters {
+  readonly params: unknown;
+  readonly query: unknown;
+  readonly headers: unknown;
+}
 
-/** The problem for a handler's failure; unknown failures become a generic, logged 500. */
-export const problemFromFailure = (error: unknown): MappedFailure => {
-  if (error instanceof HttpProblem) return { problem: error };
-  const e = error as Record<string, unknown>;
-  switch (tagOf(error)) {
+/** The problem for a handler's failure. */
+export const problemFromFailure = (
+  failure: RouteFailure,
+  given: GivenParameters,
+): MappedFailure => {
+  switch (failure._tag) {
+    case "HttpProblem":
+      return { problem: failure };
     case "ValidationError":
-      return { problem: validationProblem((error as ValidationError).issues) };
+      return { problem: validationProblem(failure.issues) };
     case "NotFoundError":
-      return {
-        problem: new HttpProblem({ kind: "not-found", detail: (error as NotFoundError).message }),
-      };
+      return { problem: new HttpProblem({ kind: "not-found", detail: failure.message }) };
     case "ForbiddenError":
-      return {
-        problem: new HttpProblem({ kind: "forbidden", detail: (error as ForbiddenError).reason }),
-      };
+      return { problem: new HttpProblem({ kind: "forbidden", detail: failure.reason }) };
     case "ConflictError":
-      return {
-        problem: new HttpProblem({ kind: "conflict", detail: (error as ConflictError).reason }),
-      };
     case "IllegalTransitionError":
-      return {
-        problem: new HttpProblem({
-          kind: "conflict",
-          detail: (error as IllegalTransitionError).reason,
-        }),
-      };
-    case "StorageError": {
-      const storage = error as StorageError;
-      return storage.isRetryable
+      return { problem: new HttpProblem({ kind: "conflict", detail: failure.reason }) };
+    case "StorageError":
+      return failure.isRetryable
         ? {
             problem: new HttpProblem({
               kind: "service-unavailable",
               detail: "storage is busy or unreachable; retry later",
               headers: { "retry-after": "1" },
             }),
-            logAs: storage.message,
+            logAs: failure.message,
           }
-        : { problem: internalProblem(), logAs: storage.message };
+        : { problem: internalProblem(), logAs: failure.message };
+    case "HttpApiSchemaError":
+      return parameterProblem(failure, given);
+  }
+};
+
+/**
+ * A path, query or header parameter HttpApi could not decode: a 400 naming each one. (Bodies
+ * are read by Tally itself; a response that does not encode is Tally's fault: a logged 500.)
+ */
+const parameterProblem = (
+  error: HttpApiError.HttpApiSchemaError,
+  given: GivenParameters,
+): MappedFailure => {
+  switch (error.kind) {
+    case "Params":
+    case "Query":
+    case "Headers":
+    case "Payload": {
+      const input =
+        error.kind === "Params"
+          ? given.params
+          : error.kind === "Headers"
+            ? given.headers
+            : given.query;
+      return { problem: validationProblem(fieldIssuesOf(error.cause.issue, input)) };
     }
-    default:
-      return { problem: internalProblem(), logAs: describeUnknown(e) };
+    case "Body":
+    case "ResponseHeaders":
+      return {
+        problem: internalProblem(),
+        logAs: `response did not encode: ${error.cause.message}`,
+      };
   }
 };
 
@@ -86,12 +110,3 @@ export const internalProblem = (): HttpProblem =>
     kind: "internal-error",
     detail: "an unexpected error occurred; it has been logged",
   });
-
-const describeUnknown = (error: unknown): string => {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  try {
-    return JSON.stringify(error);
-  } catch {
-    return String(error);
-  }
-};

@@ -3,8 +3,23 @@
  * wants it: the license face (second vendor) adds the vendor's `message` and `errorCode`.
  */
 import { HttpServerResponse } from "effect/http";
-import type { Face } from "../routing/Route.ts";
-import { type HttpProblem, type ProblemKind, problemBody } from "./HttpProblem.ts";
+import { type ProblemKind, problemContentType } from "../api/Problem.ts";
+import { type HttpProblem, problemBody } from "./HttpProblem.ts";
+
+/** The three HTTP faces; each renders errors its own way. */
+export type Face = "virtualization" | "licensing" | "native";
+
+/** The face of an API group. */
+export const faceOfGroup = (group: string): Face =>
+  group === "virtualization" || group === "licensing" ? group : "native";
+
+/** The face whose error format applies to a path no endpoint matched. */
+export const faceOfPath = (path: string): Face => {
+  const lower = path.toLowerCase();
+  if (lower.startsWith("/api/2.0/")) return "virtualization";
+  if (lower.startsWith("/v6/")) return "licensing";
+  return "native";
+};
 
 /** The second vendor's `errorCode` for each problem kind. */
 export const licensingErrorCodes: Readonly<Record<ProblemKind, string>> = {
@@ -47,6 +62,6 @@ export const problemResponse = (
 ): HttpServerResponse.HttpServerResponse =>
   HttpServerResponse.text(JSON.stringify(faceProblemBody(face, problem, instance)), {
     status: problem.httpStatus,
-    contentType: "application/problem+json",
+    contentType: problemContentType,
     headers: { "cache-control": "no-store", ...problem.headers },
   });

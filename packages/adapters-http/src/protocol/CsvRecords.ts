@@ -4,14 +4,14 @@
  * becomes a map from column to cell. Problems name the row (the header is row 1, as in a
  * spreadsheet) and the column.
  */
-import type { FieldIssue } from "@tally/core";
+import { describeGiven, type FactColumns, type FieldIssue } from "@tally/core";
 import { Effect } from "effect";
 import { parseString } from "fast-csv";
 
 /** The longest CSV line accepted, in UTF-16 code units. */
 export const maxCsvRowBytes = 64 * 1024;
 
-import { describeActual, type HttpProblem, validationProblem } from "../problems/HttpProblem.ts";
+import { type HttpProblem, validationProblem } from "../problems/HttpProblem.ts";
 
 /** The field name of an issue in a CSV cell. */
 export const csvField = (row: number, column: string): string => `row ${row}, column ${column}`;
@@ -26,10 +26,7 @@ const columnLabel = (name: string): string => (name.length > 64 ? `${name.slice(
 export const maxReportedIssues = 100;
 
 /** The columns a CSV table has: the required ones must be present, optional ones may be. */
-export interface CsvColumns {
-  readonly required: ReadonlyArray<string>;
-  readonly optional: ReadonlyArray<string>;
-}
+export type CsvColumns = FactColumns;
 
 const detectDelimiter = (text: string): "," | ";" => {
   const end = text.indexOf("\n");
@@ -137,7 +134,7 @@ export const readCsvRecords = (
             report({
               field: csvField(1, columnLabel(name)),
               expected: `one of the columns ${[...known].join(", ")}`,
-              actual: describeActual(name),
+              actual: describeGiven(name),
             });
           }
         }

@@ -3,9 +3,10 @@
  * `Content-Length` first and while streaming), a required media type (415 otherwise), strict
  * UTF-8, and JSON or form parsing whose failures name what was wrong (400).
  */
+import { describeGiven } from "@tally/core";
 import { Effect, Stream } from "effect";
 import type { HttpServerRequest } from "effect/http";
-import { describeActual, fieldProblem, HttpProblem } from "../problems/HttpProblem.ts";
+import { fieldProblem, HttpProblem } from "../problems/HttpProblem.ts";
 import { isJsonMediaType, mediaTypeOf } from "./ContentNegotiation.ts";
 
 const tooLarge = (limit: number): HttpProblem =>
@@ -67,7 +68,7 @@ export const unsupportedMediaType = (
 ): HttpProblem =>
   new HttpProblem({
     kind: "unsupported-media-type",
-    detail: `Content-Type must be ${accepted.join(" or ")}, got ${contentType === undefined ? "none" : describeActual(contentType)}`,
+    detail: `Content-Type must be ${accepted.join(" or ")}, got ${contentType === undefined ? "none" : describeGiven(contentType)}`,
     headers: { "accept-post": accepted.join(", ") },
   });
 

@@ -1,6 +1,7 @@
 /**
  * Mounting the application in an effect HttpRouter beside other routes.
  */
+import { ScryptPasswordHasher } from "@tally/adapters-storage";
 import { InMemory } from "@tally/core";
 import { ReportRenderersLive } from "@tally/renderers";
 import { Effect, Layer } from "effect";
@@ -13,7 +14,9 @@ describe("HttpRouterRoutes", () => {
     const own = HttpRouter.add("GET", "/metrics", Effect.succeed(HttpServerResponse.text("up 1")));
     const { handler, dispose } = HttpRouter.toWebHandler(
       Layer.mergeAll(HttpRouterRoutes(), own).pipe(
-        Layer.provide(Layer.mergeAll(InMemory.layer, ReportRenderersLive)),
+        Layer.provide(
+          Layer.mergeAll(InMemory.layer, ReportRenderersLive, ScryptPasswordHasher.layer),
+        ),
       ),
     );
     try {

@@ -4,6 +4,7 @@
  * tests go over real HTTP against the real use cases. Seeds three accounts (an administrator,
  * an operator of tenant A, an operator of tenant B) and a small data set.
  */
+import { ScryptPasswordHasher } from "@tally/adapters-storage";
 import {
   AccountStore,
   defaultTallySettings,
@@ -14,6 +15,7 @@ import {
   ingestTenants,
   ingestUsers,
   ingestVms,
+  PasswordHasher,
   type Principal,
   type ReportRenderers,
   runNextTask,
@@ -24,12 +26,7 @@ import {
 } from "@tally/core";
 import { ReportRenderersLive } from "@tally/renderers";
 import { type Context, Effect, Exit, Layer, Option, Scope } from "effect";
-import {
-  type CoreServices,
-  type HttpOptions,
-  hashPassword,
-  serveOnLoopback,
-} from "../../src/index.ts";
+import { type CoreServices, type HttpOptions, serveOnLoopback } from "../../src/index.ts";
 
 /** A running Tally. */
 export interface TallyFixture {
@@ -89,8 +86,9 @@ export const seedFacts = Effect.gen(function* () {
 
 const seedAccounts = Effect.gen(function* () {
   const accounts = yield* AccountStore;
+  const hasher = yield* PasswordHasher;
   const hashes = yield* Effect.all(
-    [users.admin, users.operatorA, users.operatorB].map((u) => hashPassword(u.password)),
+    [users.admin, users.operatorA, users.operatorB].map((u) => hasher.hash(u.password)),
     { concurrency: "unbounded" },
   );
   yield* accounts.upsertAccount({
@@ -142,6 +140,7 @@ export const startTally = async (options: FixtureOptions = {}): Promise<TallyFix
     InMemory.stores,
     SystemClock.layer,
     SequentialIdGenerator.layer,
+    ScryptPasswordHasher.layer,
     options.renderers ?? ReportRenderersLive,
     Layer.succeed(TallySettings, { ...defaultTallySettings, ...options.settings }),
   );

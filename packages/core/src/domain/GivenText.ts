@@ -14,3 +14,24 @@ export const quoteGiven = (text: string): string => {
   const shown = codePoints.slice(0, maxShownCodePoints).join("");
   return `${JSON.stringify(shown)}… (${codePoints.length} characters)`;
 };
+
+/** The longest text `describeGiven` shows of a value that is not a string. */
+const maxShownJson = 80;
+
+/**
+ * Any given value as an error's `actual`: strings as `quoteGiven` shows them, `nothing` for
+ * undefined, other values as JSON cut short — and a value too deeply nested to print (the fuzz
+ * test sent one) described instead of overflowing the stack.
+ */
+export const describeGiven = (value: unknown): string => {
+  if (typeof value === "string") return quoteGiven(value);
+  if (value === undefined) return "nothing";
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    return Array.isArray(value) ? "a deeply nested array" : `a deeply nested ${typeof value}`;
+  }
+  const text = json ?? typeof value;
+  return text.length > maxShownJson ? `${text.slice(0, maxShownJson)}… (${typeof value})` : text;
+};

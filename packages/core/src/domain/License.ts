@@ -2,11 +2,12 @@
  * License facts: organizations with a capacity, their users, and assign/revoke events.
  */
 import { Schema } from "effect";
+import { FactId } from "./FactId.ts";
 import { Instant } from "./Instant.ts";
 
 /** An organization whose users hold licenses; `tenantId` links it to a tenant (or null). */
 export const Organization = Schema.Struct({
-  id: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)),
+  id: FactId,
   name: Schema.String,
   capacity: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
   tenantId: Schema.NullOr(Schema.String),
@@ -16,7 +17,7 @@ export type Organization = typeof Organization.Type;
 
 /** A user of an organization (a name or an e-mail address). */
 export const LicensedUser = Schema.Struct({
-  id: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)),
+  id: FactId,
   name: Schema.String,
   organizationId: Schema.String,
 });
@@ -30,7 +31,7 @@ export type LicenseEventKind = typeof LicenseEventKind.Type;
 
 /** A license was assigned to or revoked from a user at an instant; `id` makes ingestion idempotent. */
 export const LicenseEvent = Schema.Struct({
-  id: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)),
+  id: FactId,
   userId: Schema.String,
   kind: LicenseEventKind,
   at: Instant,

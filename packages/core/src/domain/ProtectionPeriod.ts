@@ -1,20 +1,36 @@
 /**
  * Protection periods as stored, and as a store streams them for a report.
  */
-import { Schema } from "effect";
+import { Schema, SchemaIssue } from "effect";
+import { FactId } from "./FactId.ts";
 import { Instant } from "./Instant.ts";
+import { formatInstantUtcIso } from "./InstantFormatter.ts";
 
 /**
  * One protection period `[start, end)` of one VM; `end === null` means still protected.
  * `id` is the caller's identity of the fact: re-sending the same id replaces it (idempotent
- * ingestion, and an ongoing period can later be closed).
+ * ingestion, and an ongoing period can later be closed). A period that has ended ends after
+ * it starts.
  */
 export const ProtectionPeriod = Schema.Struct({
-  id: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)),
+  id: FactId,
   vmId: Schema.String,
   start: Instant,
   end: Schema.NullOr(Instant),
-});
+}).check(
+  Schema.makeFilter((period) =>
+    period.end === null || period.end > period.start
+      ? undefined
+      : {
+          path: ["end"],
+          issue: new SchemaIssue.InvalidValue({
+            message:
+              `Expected null (still protected) or an instant after start ` +
+              `(${formatInstantUtcIso(period.start)}), got ${formatInstantUtcIso(period.end)}`,
+          }),
+        },
+  ),
+);
 /** One protection period of one VM. */
 export type ProtectionPeriod = typeof ProtectionPeriod.Type;
 

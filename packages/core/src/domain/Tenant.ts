@@ -2,10 +2,11 @@
  * Tenants, their virtual machines, and the filter a report asks for.
  */
 import { Schema } from "effect";
+import { FactId } from "./FactId.ts";
 
 /** A service provider's customer. */
 export const Tenant = Schema.Struct({
-  id: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)),
+  id: FactId,
   name: Schema.String,
 });
 /** A service provider's customer. */
@@ -13,7 +14,7 @@ export type Tenant = typeof Tenant.Type;
 
 /** A virtual machine; `tenantId` is null for a VM that belongs to no tenant. */
 export const Vm = Schema.Struct({
-  id: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)),
+  id: FactId,
   name: Schema.String,
   tenantId: Schema.NullOr(Schema.String),
 });

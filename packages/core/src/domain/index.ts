@@ -4,6 +4,7 @@ export * from "./Account.ts";
 export * from "./CivilDate.ts";
 export * from "./CodePointOrder.ts";
 export * from "./errors.ts";
+export * from "./FactId.ts";
 export * from "./GivenText.ts";
 export * from "./Instant.ts";
 export * from "./InstantFormatter.ts";

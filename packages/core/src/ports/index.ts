@@ -4,6 +4,7 @@ export * from "./Authorizer.ts";
 export * from "./Clock.ts";
 export * from "./IdGenerator.ts";
 export * from "./LicenseStore.ts";
+export * from "./PasswordHasher.ts";
 export * from "./ProtectionPeriodStore.ts";
 export * from "./ReportRenderers.ts";
 export * from "./ReportStore.ts";

@@ -7,9 +7,10 @@
  * (SQLite would keep U+FFFD) and PostgreSQL's `text` cannot hold NUL, so such text would not
  * come back as sent.
  */
-import { Result, Schema, SchemaIssue } from "effect";
+import { Result, Schema } from "effect";
 import { type FieldIssue, ValidationError } from "../domain/errors.ts";
-import { quoteGiven } from "../domain/GivenText.ts";
+import { describeGiven, quoteGiven } from "../domain/GivenText.ts";
+import { fieldIssuesOf } from "../wire/SchemaIssues.ts";
 
 /** At most this many issues are reported: enough to fix a batch, short enough to read. */
 const maxIssues = 20;
@@ -25,20 +26,8 @@ export const decodeBatch = <S extends Schema.Top & { readonly DecodingServices: 
   }
   const decoded = Schema.decodeUnknownResult(Schema.Array(schema), { errors: "all" })(items);
   if (Result.isFailure(decoded)) {
-    const formatted = SchemaIssue.makeFormatterStandardSchemaV1()(decoded.failure.issue);
-    return Result.fail(
-      new ValidationError({
-        issues: formatted.issues.slice(0, maxIssues).map((issue) => {
-          const path = issue.path ?? [];
-          const given = valueAt(items, path);
-          return {
-            field: `${field}${formatPath(path.map(pathKey))}`,
-            expected: expectedOf(issue.message),
-            actual: given.present ? describeGiven(given.value) : "nothing (the field is missing)",
-          };
-        }),
-      }),
-    );
+    const issues = fieldIssuesOf(decoded.failure.issue, items, field);
+    return Result.fail(new ValidationError({ issues: issues.slice(0, maxIssues) }));
   }
   const issues = malformedText(decoded.success, field);
   return issues.length === 0
@@ -67,55 +56,3 @@ const malformedText = (items: ReadonlyArray<unknown>, field: string): Array<Fiel
 
 /** With the `u` flag, a surrogate range matches only surrogates that are not part of a pair. */
 const loneSurrogate = /[\uD800-\uDFFF]/u;
-
-/** A Schema message as an `expected` text: "Expected string" → "string". */
-const expectedOf = (message: string): string => {
-  if (message === "Missing key") return "a value";
-  const stripped = message.replace(/^Expected /, "");
-  return stripped.replace(/, got .*$/s, "");
-};
-
-/** A path as people write it: `[3].vmId`, `[0]["odd key"]`. */
-const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
-  path
-    .map((key) =>
-      typeof key === "number"
-        ? `[${key}]`
-        : typeof key === "string" && /^[A-Za-z_$][\w$]*$/.test(key)
-          ? `.${key}`
-          : `[${JSON.stringify(String(key))}]`,
-    )
-    .join("");
-
-const pathKey = (segment: PropertyKey | { readonly key: PropertyKey }): PropertyKey =>
-  typeof segment === "object" ? segment.key : segment;
-
-/** The value at a path of the input, and whether it was there at all. */
-const valueAt = (
-  input: unknown,
-  path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }>,
-): { readonly present: boolean; readonly value: unknown } => {
-  let current: unknown = input;
-  for (const segment of path) {
-    const key = pathKey(segment);
-    if (current === null || typeof current !== "object" || !(key in current)) {
-      return { present: false, value: undefined };
-    }
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return { present: true, value: current };
-};
-
-/** What was given, for an error message: strings quoted, other values as JSON, cut short. */
-export const describeGiven = (value: unknown): string => {
-  if (typeof value === "string") return quoteGiven(value);
-  if (value === undefined) return "nothing";
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch {
-    json = undefined;
-  }
-  const text = json ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 80)}… (${typeof value})` : text;
-};

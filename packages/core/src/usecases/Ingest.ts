@@ -70,7 +70,7 @@ export const ingestVms = (
     return vms.length;
   });
 
-/** Inserts or replaces protection periods by id; each names a known VM and ends after it starts. */
+/** Inserts or replaces protection periods by id; each names a known VM (and ends after it starts). */
 export const ingestProtectionPeriods = (
   principal: Principal,
   items: unknown,
@@ -84,18 +84,6 @@ export const ingestProtectionPeriods = (
       items,
       options,
     );
-    const field = options.field ?? "items";
-    const reversed: Array<FieldIssue> = [];
-    periods.forEach((period, i) => {
-      if (period.end !== null && period.end <= period.start && reversed.length < maxIssues) {
-        reversed.push({
-          field: `${field}[${i}].end`,
-          expected: `null (still protected) or an instant after start (${period.start})`,
-          actual: String(period.end),
-        });
-      }
-    });
-    if (reversed.length > 0) return yield* new ValidationError({ issues: reversed });
     const directory = yield* TenantDirectory;
     yield* (yield* ProtectionPeriodStore).upsertPeriods(periods).pipe(
       onConstraintViolation(() =>

@@ -34,19 +34,16 @@ import { parseTimeZoneSpec, type TimeZoneSpec } from "../domain/TimeZoneSpec.ts"
 import { IdGenerator } from "../ports/IdGenerator.ts";
 import type { LicenseOverviewContent, TenantReportContent } from "../ports/ReportRenderers.ts";
 import { licenseOverviewSource, type MeterOptions, tenantReportSource } from "./ReportSource.ts";
-import {
-  type ResolveReportServices,
-  resolveReportRequest,
-  type SubmitReportInput,
-} from "./SubmitReport.ts";
+import { type ResolveReportServices, resolveReportRequest } from "./SubmitReport.ts";
+import type { SubmitReportRequest } from "./SubmitReportInput.ts";
 
 /**
  * What a report made at once takes: a submission without its task type. `zone` may be the
  * APIs' text (`UTC`, `Local`, `UTC±HH:MM`) and defaults to `UTC`; `format` (default `csv`)
  * is what `renderReport` renders when not told otherwise.
  */
-export type ReportNowInput<Omitted extends keyof SubmitReportInput> = Omit<
-  SubmitReportInput,
+export type ReportNowInput<Omitted extends keyof SubmitReportRequest> = Omit<
+  SubmitReportRequest,
   "type" | "format" | "zone" | Omitted
 > & {
   readonly zone?: TimeZoneSpec | string | undefined;
@@ -99,7 +96,7 @@ export const licenseOverview = (
   });
 
 type AnyInput = (TenantReportInput | LicenseOverviewInput) & {
-  readonly type: SubmitReportInput["type"];
+  readonly type: SubmitReportRequest["type"];
 };
 
 const resolve = (principal: Principal, input: AnyInput) =>

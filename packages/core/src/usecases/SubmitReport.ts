@@ -18,23 +18,17 @@ import {
   type StorageError,
   ValidationError,
 } from "../domain/errors.ts";
-import { quoteGiven } from "../domain/GivenText.ts";
+import { describeGiven, quoteGiven } from "../domain/GivenText.ts";
 import type { Instant } from "../domain/Instant.ts";
 import { formatInstantUtcIso } from "../domain/InstantFormatter.ts";
 import type { OrganizationFilter } from "../domain/License.ts";
 import type { Principal } from "../domain/Principal.ts";
-import { makeReportingInterval, type ReportingInterval } from "../domain/ReportingInterval.ts";
+import type { ReportingInterval } from "../domain/ReportingInterval.ts";
 import type { CsvSeparator, ReportFormat, ReportRequest } from "../domain/ReportRequest.ts";
 import type { ReportTask, TaskType } from "../domain/ReportTask.ts";
 import { newTask } from "../domain/TaskLifecycle.ts";
 import type { TenantFilter } from "../domain/Tenant.ts";
-import {
-  formatTimeZoneSpec,
-  parseTimeZoneSpec,
-  type TimeZoneSpec,
-  timeZoneSpecForms,
-  zoneSelection,
-} from "../domain/TimeZoneSpec.ts";
+import { formatTimeZoneSpec, type TimeZoneSpec, zoneSelection } from "../domain/TimeZoneSpec.ts";
 import { Authorizer, type AuthorizerShape } from "../ports/Authorizer.ts";
 import { Clock } from "../ports/Clock.ts";
 import { IdGenerator } from "../ports/IdGenerator.ts";
@@ -43,35 +37,15 @@ import { ProtectionPeriodStore } from "../ports/ProtectionPeriodStore.ts";
 import { TallySettings } from "../ports/TallySettings.ts";
 import { TaskStore } from "../ports/TaskStore.ts";
 import { TenantDirectory } from "../ports/TenantDirectory.ts";
-import { describeGiven } from "./BatchValidation.ts";
-
-/**
- * A report request as an API received it, times already parsed to epoch ms.
- * - `start` / `end`: the interval `[start, end)`. A tenant report defaults `end` to now and
- *   `start` to the earliest stored period (an empty store gives an empty report); a license
- *   overview needs both.
- * - `tenantId`: a tenant report on one tenant (default: all tenants); for a license overview,
- *   the organizations of that tenant. `organizationId`: a license overview of one organization.
- * - `variant`: `detail` (default) or `summary` for tenant reports, `users` (default) or
- *   `summary` for license overviews; a summary variant is CSV only (a PDF has both).
- * - `columns`: `vendor` (default) or `extended`, tenant reports only. `separator`: `;` (default)
- *   or `,`.
- */
-export interface SubmitReportInput {
-  readonly type: TaskType;
-  readonly start?: Instant | undefined;
-  readonly end?: Instant | undefined;
-  readonly zone: TimeZoneSpec;
-  readonly tenantId?: string | undefined;
-  readonly organizationId?: string | undefined;
-  readonly format: ReportFormat;
-  readonly variant?: "detail" | "summary" | "users" | undefined;
-  readonly columns?: "vendor" | "extended" | undefined;
-  readonly separator?: CsvSeparator | undefined;
-}
+import { decodeWithIssues } from "../wire/SchemaIssues.ts";
+import {
+  type SubmitReportFieldNames,
+  type SubmitReportRequest,
+  submitReportInputFor,
+} from "./SubmitReportInput.ts";
 
 /** The names of what a caller sends, which an API may call differently (`from`, `startTime`). */
-export type SubmitReportField = keyof SubmitReportInput | "idempotencyKey";
+export type SubmitReportField = keyof SubmitReportFieldNames;
 
 /** Options of `submitReport`. */
 export interface SubmitReportOptions {
@@ -81,7 +55,7 @@ export interface SubmitReportOptions {
    * How the calling API names each field, so that errors name what the caller sent (e.g.
    * `{ start: "from", end: "to" }`); a field not listed keeps its name here.
    */
-  readonly fieldNames?: Partial<Record<SubmitReportField, string>> | undefined;
+  readonly fieldNames?: SubmitReportFieldNames | undefined;
 }
 
 /** The task a submission created, or the one its idempotency key had created before. */
@@ -131,7 +105,7 @@ export type ResolveReportServices =
 /** Validates and authorizes a request, and resolves its defaults (interval bounds, zone). */
 export const resolveReportRequest = (
   principal: Principal,
-  input: SubmitReportInput,
+  input: SubmitReportRequest,
   options: SubmitReportOptions = {},
 ): Effect.Effect<
   ResolvedReportRequest,
@@ -144,7 +118,7 @@ export const resolveReportRequest = (
     const authorizer = yield* Authorizer;
     const settings = yield* TallySettings;
     const target = yield* resolveTarget(principal, valid, authorizer);
-    const zone = yield* Effect.fromResult(zoneSelection(input.zone, settings.localZone));
+    const zone = yield* Effect.fromResult(zoneSelection(valid.zone, settings.localZone));
     const now = yield* (yield* Clock).now;
     const interval = yield* resolveInterval(valid, target, now, name);
     const request: ReportRequest =
@@ -180,7 +154,7 @@ export const resolveReportRequest = (
 /** Validates, authorizes and queues a report task. */
 export const submitReport = (
   principal: Principal,
-  input: SubmitReportInput,
+  input: SubmitReportRequest,
   options: SubmitReportOptions = {},
 ): Effect.Effect<SubmittedReport, SubmitReportError, SubmitReportServices> =>
   Effect.gen(function* () {
@@ -223,6 +197,7 @@ interface ValidSubmission {
   readonly variant: "detail" | "summary" | "users";
   readonly columns: "vendor" | "extended" | undefined;
   readonly separator: CsvSeparator;
+  readonly zone: TimeZoneSpec;
   /** Canonical JSON of the fields above and the zone spec's canonical text. */
   readonly fingerprint: string;
 }
@@ -230,135 +205,62 @@ interface ValidSubmission {
 type FieldNamer = (field: SubmitReportField) => string;
 
 const fieldNamer =
-  (names: Partial<Record<SubmitReportField, string>> | undefined): FieldNamer =>
+  (names: SubmitReportFieldNames | undefined): FieldNamer =>
   (field) =>
     names?.[field] ?? field;
 
-const taskTypes: ReadonlyArray<TaskType> = ["CreateTenantReport", "CreateLicenseOverviewReport"];
-const formats: ReadonlyArray<ReportFormat> = ["csv", "pdf"];
-const separators: ReadonlyArray<CsvSeparator> = [";", ","];
-
-/** Checks every field, reporting all problems at once. */
+/** Validates the input with the Schema, naming fields as the caller does. */
 const validateSubmission = (
-  input: SubmitReportInput,
+  input: SubmitReportRequest,
   options: SubmitReportOptions,
   name: FieldNamer,
 ): Result.Result<ValidSubmission, ValidationError> => {
-  const issues: Array<FieldIssue> = [];
-  const issue = (field: SubmitReportField, expected: string, actual: string) =>
-    issues.push({ field: name(field), expected, actual });
-
-  if (!taskTypes.includes(input.type)) {
-    issue("type", oneOf(taskTypes), describeGiven(input.type));
-  }
-  const tenantReport = input.type !== "CreateLicenseOverviewReport";
-  if (!formats.includes(input.format)) issue("format", oneOf(formats), describeGiven(input.format));
-  const zoneText = zoneSpecText(input.zone);
-  if (zoneText === undefined) {
-    issue("zone", timeZoneSpecForms, describeGiven(input.zone));
-  }
-  for (const field of ["start", "end"] as const) {
-    const value = input[field];
-    if (value !== undefined && !Number.isSafeInteger(value)) {
-      issue(
-        field,
-        "an instant in whole milliseconds since 1970-01-01T00:00:00Z",
-        describeGiven(value),
-      );
-    }
-  }
-  if (
-    input.start !== undefined &&
-    input.end !== undefined &&
-    Number.isSafeInteger(input.start) &&
-    Number.isSafeInteger(input.end)
-  ) {
-    const interval = makeReportingInterval(input.start, input.end, {
-      start: name("start"),
-      end: name("end"),
-    });
-    if (Result.isFailure(interval)) issues.push(...interval.failure.issues);
-  }
-  for (const field of ["tenantId", "organizationId"] as const) {
-    const value = input[field];
-    if (
-      value !== undefined &&
-      (typeof value !== "string" || value.length < 1 || value.length > 128)
-    ) {
-      issue(field, "an id of 1 to 128 characters", describeGiven(value));
-    }
-  }
-
-  const variants = tenantReport
-    ? (["detail", "summary"] as const)
-    : (["users", "summary"] as const);
-  const variant = input.variant ?? variants[0];
-  if (!(variants as ReadonlyArray<string>).includes(variant)) {
-    issue("variant", `${oneOf(variants)} for ${input.type}`, describeGiven(input.variant));
-  } else if (variant === "summary" && input.format === "pdf") {
-    issue(
-      "variant",
-      `${variants[0]} for a PDF (a PDF always has the summary and the detail), or the CSV format`,
-      describeGiven(variant),
+  const decoded = decodeWithIssues(submitReportInputFor(options.fieldNames), input);
+  const key = options.idempotencyKey;
+  const keyIssues: Array<FieldIssue> =
+    key !== undefined && (key.length < 1 || key.length > maxIdempotencyKeyLength)
+      ? [
+          {
+            field: name("idempotencyKey"),
+            expected: `1 to ${maxIdempotencyKeyLength} characters`,
+            actual: describeGiven(key),
+          },
+        ]
+      : [];
+  if (Result.isFailure(decoded) || keyIssues.length > 0) {
+    // A request of no known type fails as a whole: it is the type that is wrong.
+    const issues = Result.isFailure(decoded)
+      ? decoded.failure.issues.map((i) => (i.field === "body" ? { ...i, field: "type" } : i))
+      : [];
+    return Result.fail(
+      new ValidationError({
+        issues: [
+          ...issues.map((issue) => ({ ...issue, field: name(issue.field as SubmitReportField) })),
+          ...keyIssues,
+        ],
+      }),
     );
   }
-  const separator = input.separator ?? ";";
-  if (!separators.includes(separator))
-    issue("separator", oneOf(separators), describeGiven(separator));
-
-  if (tenantReport) {
-    if (input.organizationId !== undefined) {
-      issue(
-        "organizationId",
-        "no organization for a tenant report",
-        describeGiven(input.organizationId),
-      );
-    }
-    if (input.columns !== undefined && input.columns !== "vendor" && input.columns !== "extended") {
-      issue("columns", oneOf(["vendor", "extended"]), describeGiven(input.columns));
-    }
-  } else {
-    if (input.start === undefined) {
-      issue("start", "the start of the interval (a license overview needs both bounds)", "nothing");
-    }
-    if (input.end === undefined) {
-      issue("end", "the end of the interval (a license overview needs both bounds)", "nothing");
-    }
-    if (input.columns !== undefined) {
-      issue("columns", "no column set for a license overview", describeGiven(input.columns));
-    }
-    if (input.tenantId !== undefined && input.organizationId !== undefined) {
-      issue(
-        "organizationId",
-        `either ${name("organizationId")} or ${name("tenantId")}, not both`,
-        describeGiven(input.organizationId),
-      );
-    }
-  }
-  const key = options.idempotencyKey;
-  if (key !== undefined && (key.length < 1 || key.length > maxIdempotencyKeyLength)) {
-    issue("idempotencyKey", `1 to ${maxIdempotencyKeyLength} characters`, describeGiven(key));
-  }
-  if (issues.length > 0) return Result.fail(new ValidationError({ issues }));
-
-  const columns = tenantReport ? (input.columns ?? "vendor") : undefined;
+  const input_ = decoded.success;
+  const tenantReport = input_.type === "CreateTenantReport";
   const valid = {
-    type: input.type,
-    start: input.start,
-    end: input.end,
-    tenantId: input.tenantId,
-    organizationId: input.organizationId,
-    format: input.format,
-    variant: variant as ValidSubmission["variant"],
-    columns,
-    separator,
-  };
+    type: input_.type,
+    start: input_.start,
+    end: input_.end,
+    tenantId: input_.tenantId,
+    organizationId: input_.organizationId,
+    format: input_.format,
+    variant: input_.variant ?? (tenantReport ? "detail" : "users"),
+    columns: tenantReport ? (input_.columns ?? "vendor") : undefined,
+    separator: input_.separator ?? ";",
+    zone: input_.zone,
+  } as const;
   const fingerprint = JSON.stringify([
     "submitReport/v1",
     valid.type,
     valid.start ?? null,
     valid.end ?? null,
-    zoneText ?? null,
+    formatTimeZoneSpec(input_.zone),
     valid.tenantId ?? null,
     valid.organizationId ?? null,
     valid.format,
@@ -367,15 +269,6 @@ const validateSubmission = (
     valid.separator,
   ]);
   return Result.succeed({ ...valid, fingerprint });
-};
-
-/** The canonical text of a spec, or undefined when it is not one the APIs accept. */
-const zoneSpecText = (spec: TimeZoneSpec): string | undefined => {
-  if (typeof spec !== "object" || spec === null) return undefined;
-  if (spec._tag === "Offset" && !Number.isSafeInteger(spec.minutes)) return undefined;
-  if (spec._tag !== "Utc" && spec._tag !== "Local" && spec._tag !== "Offset") return undefined;
-  const text = formatTimeZoneSpec(spec);
-  return Result.isSuccess(parseTimeZoneSpec(text)) ? text : undefined;
 };
 
 /** What the report covers, and the tenant scope of its task. */
@@ -426,10 +319,14 @@ const resolveTarget = (
       }
       return { _tag: "Organizations", filter, tenantScope };
     }
+    // Neither named: what the caller may see (an operator's own tenant, all for an administrator).
+    const tenantId =
+      valid.tenantId ??
+      (yield* Effect.fromResult(authorizer.listingScopeFor(principal, undefined)));
     const filter: OrganizationFilter =
-      valid.tenantId === undefined
+      tenantId === undefined
         ? { _tag: "AllOrganizations" }
-        : { _tag: "OrganizationsOfTenant", tenantId: valid.tenantId };
+        : { _tag: "OrganizationsOfTenant", tenantId };
     const tenantScope = yield* Effect.fromResult(
       authorizer.organizationScopeFor(principal, filter, undefined),
     );
@@ -475,6 +372,3 @@ const resolveInterval = (
       end,
     };
   });
-
-const oneOf = (values: ReadonlyArray<string>): string =>
-  values.length === 1 ? String(values[0]) : `one of ${values.join(", ")}`;

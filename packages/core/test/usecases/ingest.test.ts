@@ -54,7 +54,7 @@ describe("data management", () => {
     expect(issues).toEqual([
       { field: "tenants[1].id", expected: "a value with a length of at least 1", actual: '""' },
       { field: "tenants[1].name", expected: "string", actual: "5" },
-      { field: "tenants[2].id", expected: "a value", actual: "nothing (the field is missing)" },
+      { field: "tenants[2].id", expected: "a value (the field is required)", actual: "nothing" },
     ]);
     expect(issuesOf(await world.runFailure(ingestTenants(admin, { id: "x" })))[0]).toMatchObject({
       field: "items",

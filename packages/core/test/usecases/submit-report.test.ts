@@ -164,6 +164,26 @@ describe("submitReport", () => {
     }
   });
 
+  it("gives a license overview that names no organization what the caller may see", async () => {
+    const world = makeTestWorld();
+    await world.run(seedProtection);
+    const overview: SubmitReportInput = {
+      type: "CreateLicenseOverviewReport",
+      zone: { _tag: "Utc" },
+      format: "csv",
+      start: t0,
+      end: t0 + DAY,
+    };
+    const own = await world.run(submitReport(acmeOperator, overview));
+    expect(own.task.tenantScope).toBe("acme");
+    expect(own.task.request).toMatchObject({
+      organizations: { _tag: "OrganizationsOfTenant", tenantId: "acme" },
+    });
+    const all = await world.run(submitReport(admin, overview));
+    expect(all.task.tenantScope).toBeNull();
+    expect(all.task.request).toMatchObject({ organizations: { _tag: "AllOrganizations" } });
+  });
+
   it("answers not found for the organizations of an unknown tenant", async () => {
     const world = makeTestWorld();
     const error = await world.runFailure(

@@ -1,10 +1,15 @@
 /**
  * Puts API accounts into the AccountStore: the users of the configuration file at start, one
- * user from `tally users add`, the demo's accounts. Passwords are hashed with the HTTP
- * adapter's scrypt helper before they are stored; a clear password is never kept.
+ * user from `tally users add`, the demo's accounts. Passwords are hashed by the PasswordHasher
+ * port (scrypt in the composition root) before they are stored; a clear password is never kept.
  */
-import { hashPassword } from "@tally/adapters-http";
-import { type Account, AccountStore, type Role, type StorageError } from "@tally/core";
+import {
+  type Account,
+  AccountStore,
+  PasswordHasher,
+  type Role,
+  type StorageError,
+} from "@tally/core";
 import { Effect } from "effect";
 import type { ConfiguredUser } from "../config/TallyConfig.ts";
 
@@ -19,11 +24,11 @@ export interface AccountInput {
 /** Hashes the password and stores the account (replacing one of the same name). */
 export const upsertAccountWithPassword = (
   input: AccountInput,
-): Effect.Effect<Account, StorageError, AccountStore> =>
+): Effect.Effect<Account, StorageError, AccountStore | PasswordHasher> =>
   Effect.gen(function* () {
     const account: Account = {
       username: input.username,
-      passwordHash: yield* hashPassword(input.password),
+      passwordHash: yield* (yield* PasswordHasher).hash(input.password),
       role: input.role,
       tenantId: input.tenantId,
     };
@@ -37,7 +42,7 @@ export const upsertAccountWithPassword = (
  */
 export const provisionConfiguredUsers = (
   users: ReadonlyArray<ConfiguredUser>,
-): Effect.Effect<void, StorageError, AccountStore> =>
+): Effect.Effect<void, StorageError, AccountStore | PasswordHasher> =>
   Effect.forEach(
     users,
     (user) =>

@@ -17,6 +17,7 @@ import {
   type ReportMeta,
   type ReportTask,
   readReport,
+  releaseHeldTasks,
   runTask,
   type SubmitReportInput,
   type SubmitReportOptions,
@@ -24,7 +25,6 @@ import {
 } from "@tally/core";
 import { Duration, Effect, Fiber, Option, Schema, Stream } from "effect";
 import { commandLinePrincipal } from "../wiring/CommandLinePrincipal.ts";
-import { releaseHeldTasks } from "../worker/releaseHeldTasks.ts";
 import { processWorkerPrefix } from "../worker/WorkerPool.ts";
 import { makeProgressDisplay } from "./ProgressDisplay.ts";
 

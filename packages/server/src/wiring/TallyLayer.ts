@@ -1,15 +1,21 @@
 /**
  * The composition root: the core's ports, each from the adapter the configuration chooses —
  * storage (one SQLite file or PostgreSQL), the CSV and PDF renderers, random ids, the system
- * clock, and the settings the use cases read. This is the only place that knows them all.
+ * clock, scrypt password hashing, and the settings the use cases read. This is the only place that knows them all.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { PostgresStorage, SqliteStorage, type StoragePorts } from "@tally/adapters-storage";
+import {
+  PostgresStorage,
+  ScryptPasswordHasher,
+  SqliteStorage,
+  type StoragePorts,
+} from "@tally/adapters-storage";
 import {
   type Clock,
   defaultTallySettings,
   type IdGenerator,
+  type PasswordHasher,
   type ReportRenderers,
   type StorageError,
   SystemClock,
@@ -22,7 +28,13 @@ import type { StorageLocation, TallyConfig } from "../config/TallyConfig.ts";
 import { RandomIdGeneratorLayer } from "./RandomIdGenerator.ts";
 
 /** Every service the use cases need, as this layer provides them. */
-export type TallyServices = StoragePorts | ReportRenderers | Clock | IdGenerator | TallySettings;
+export type TallyServices =
+  | StoragePorts
+  | ReportRenderers
+  | Clock
+  | IdGenerator
+  | PasswordHasher
+  | TallySettings;
 
 /** The settings the use cases read, from the configuration. */
 export const tallySettingsOf = (config: TallyConfig): TallySettingsShape => ({
@@ -56,6 +68,7 @@ export const makeTallyLayer = (config: TallyConfig): Layer.Layer<TallyServices, 
     storageLayer(config.storage),
     ReportRenderersLive,
     RandomIdGeneratorLayer,
+    ScryptPasswordHasher.layer,
     SystemClock.layer,
     Layer.succeed(TallySettings, TallySettings.of(tallySettingsOf(config))),
   );

@@ -1,7 +1,8 @@
 /**
  * The worker pool: N workers, each looping on the core's `runNextTask` (claim the oldest queued
- * task, render it with lease renewal, store the report). An idle worker sleeps, longer the
- * longer nothing comes, and wakes at once for a shutdown.
+ * task, render it with lease renewal, store the report). An idle worker sleeps by a back-off
+ * `Schedule` (exponential, capped), longer the longer nothing comes, and wakes at once for a
+ * shutdown.
  *
  * Shutdown is graceful: workers stop claiming, running reports may finish until the deadline,
  * then the rest are interrupted and their tasks released back to the queue (core
@@ -11,7 +12,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { ReportTask } from "@tally/core";
-import { Deferred, Duration, Effect, Fiber, Option, Scope } from "effect";
+import { Clock, Deferred, Duration, Effect, Fiber, Option, Schedule, Scope } from "effect";
 
 /** How the pool runs. */
 export interface WorkerPoolOptions {
@@ -66,13 +67,19 @@ export const startWorkerPool = <E, R, RR>(
     const stopClaiming = yield* Deferred.make<void>();
     const minIdle = options.minIdleMs ?? 100;
     const maxIdle = options.maxIdleMs ?? 2_000;
+    /** Idle sleeps: minIdle, doubled while nothing is queued, never above maxIdle. */
+    const idleBackoff = Schedule.min([
+      Schedule.exponential(Duration.millis(minIdle)),
+      Schedule.spaced(Duration.millis(maxIdle)),
+    ]);
 
     const idle = (ms: number) =>
       Deferred.await(stopClaiming).pipe(Effect.timeoutOption(Duration.millis(ms)), Effect.asVoid);
 
     const worker = (workerId: string) =>
       Effect.gen(function* () {
-        let sleepMs = minIdle;
+        // A fresh step per idle spell: the back-off starts over after each task.
+        let backoff = yield* Schedule.toStep(idleBackoff);
         while (!(yield* Deferred.isDone(stopClaiming))) {
           const ran = yield* runNextTask(workerId).pipe(
             Effect.map((task) => ({ _tag: "Ran" as const, task })),
@@ -98,11 +105,11 @@ export const startWorkerPool = <E, R, RR>(
                   : { errorCode: failure.code, error: failure.message }),
               }),
             );
-            sleepMs = minIdle;
+            backoff = yield* Schedule.toStep(idleBackoff);
             continue;
           }
-          yield* idle(ran._tag === "Error" ? maxIdle : sleepMs);
-          sleepMs = Math.min(maxIdle, sleepMs * 2);
+          const [, delay] = yield* Effect.orDie(backoff(yield* Clock.currentTimeMillis, undefined));
+          yield* idle(ran._tag === "Error" ? maxIdle : Duration.toMillis(delay));
         }
       }).pipe(Effect.annotateLogs({ workerId }));
 

@@ -9,6 +9,7 @@ import {
   Clock,
   deleteExpiredReports,
   type ReportStore,
+  releaseHeldTasks,
   runNextTask,
   type StorageError,
   sweepExpiredLeases,
@@ -16,7 +17,6 @@ import {
 } from "@tally/core";
 import { Effect } from "effect";
 import type { TallyConfig } from "../config/TallyConfig.ts";
-import { releaseHeldTasks } from "./releaseHeldTasks.ts";
 import { type SweepJob, startSweeper } from "./Sweeper.ts";
 import { startWorkerPool } from "./WorkerPool.ts";
 
