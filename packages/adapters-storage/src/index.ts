@@ -5,6 +5,7 @@
  */
 export * from "./errors/PostgresErrorClassifier.ts";
 export * from "./errors/SqliteErrorClassifier.ts";
+export * from "./importing/FactImport.ts";
 export * from "./postgres/PostgresDatabase.ts";
 export * from "./postgres/PostgresStorage.ts";
 export * from "./StorageLocation.ts";

@@ -20,7 +20,8 @@ import { Effect, Layer, Option } from "effect";
 import { describe, expect, it } from "vitest";
 import { commandLinePrincipal } from "../src/wiring/CommandLinePrincipal.ts";
 import { RandomIdGeneratorLayer } from "../src/wiring/RandomIdGenerator.ts";
-import { storageLayer, type TallyServices } from "../src/wiring/TallyLayer.ts";
+import { storageLayer } from "../src/wiring/StorageLayer.ts";
+import type { TallyServices } from "../src/wiring/TallyLayer.ts";
 import { quiet } from "./support/quiet.ts";
 import { runTally } from "./support/TallyProcess.ts";
 

@@ -33,7 +33,7 @@ import { Effect, Layer, Option, Stream } from "effect";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { importBatchSize } from "../src/importing/readImportFile.ts";
 import { commandLinePrincipal } from "../src/wiring/CommandLinePrincipal.ts";
-import { storageLayer } from "../src/wiring/TallyLayer.ts";
+import { storageLayer } from "../src/wiring/StorageLayer.ts";
 import { quiet } from "./support/quiet.ts";
 import { runTally, startTally, type TallyServer } from "./support/TallyProcess.ts";
 

@@ -3,6 +3,11 @@
  * The `tally` executable: parses the command line and runs the command as the process
  * (`pnpm tally <command>`, or `node packages/server/src/bin/tally.ts <command>` on Node 24).
  *
+ * It loads only what the command needs. `tally --version` is answered here, before effect is
+ * loaded at all; everything else goes to the command line (`runTally.ts`), which loads a
+ * command's module only when that command runs (see `TallyCommand.ts`): `--help` loads the
+ * parser and nothing of the stores, `report` and `import` no HTTP stack, `import` no renderer.
+ *
  * Node's compile cache is switched on before anything else loads: later starts reuse the
  * compiled (and type-stripped) modules instead of running the TypeScript stripper again, which
  * makes start-up faster and keeps ~25 MiB of the stripper's memory out of every process
@@ -18,4 +23,10 @@
 import { enableCompileCache } from "node:module";
 
 enableCompileCache();
-await import("./runTally.ts");
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
+  const { tallyVersion } = await import("../cli/TallyVersion.ts");
+  process.stdout.write(`tally v${tallyVersion}\n`);
+} else {
+  await import("./runTally.ts");
+}
