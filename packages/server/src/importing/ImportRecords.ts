@@ -157,6 +157,12 @@ const instantOf = (value: unknown): number | undefined => {
   return Result.isSuccess(parsed) ? parsed.success : undefined;
 };
 
+/** An instant for a message: ISO 8601 when a Date can hold it, else its milliseconds. */
+const describeInstant = (at: number): string => {
+  const date = new Date(at);
+  return Number.isNaN(date.getTime()) ? `${at} ms` : date.toISOString();
+};
+
 const instant = (value: unknown, column: string): number => {
   const at = instantOf(value);
   if (at === undefined) throw new RowProblem(column, instantExpected, value);
@@ -182,7 +188,7 @@ export const rowDecoders: { readonly [K in ImportKind]: RowDecoder<FactOf[K]> } 
     if (end !== null && end <= start) {
       throw new RowProblem(
         "end",
-        `an instant after start (${new Date(start).toISOString()}), or empty`,
+        `an instant after start (${describeInstant(start)}), or empty`,
         row[3],
       );
     }
