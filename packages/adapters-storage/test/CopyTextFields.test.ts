@@ -1,37 +1,83 @@
 /**
- * The COPY text fields the bulk import writes, read back by the COPY text parser's unescaping
+ * The COPY text rows the bulk import writes, read back by the COPY text parser's unescaping
  * (what COPY FROM accepts): any text — tabs, newlines, carriage returns, backslashes, Unicode —
- * comes back as it was written, and a field never holds a raw tab or line end that would split
- * it. No database is needed; `FactImport.test.ts` sends such fields to a real server.
+ * and any safe integer come back as written, each field between its tabs, each row on its line,
+ * and NULL as `\N`, which no text becomes. No database is needed; `FactImport.test.ts` sends
+ * such rows to a real server.
  */
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { copyInteger, copyText } from "../src/postgres/CopyTextFields.ts";
+import { CopyRowWriter } from "../src/postgres/CopyTextFields.ts";
 import { unescapeField } from "../src/postgres/CopyTextRows.ts";
 
-const readBack = (field: string): string => {
-  const bytes = Buffer.from(field, "utf8");
-  return unescapeField(bytes, 0, bytes.length);
+type Field = { readonly text: string | null } | { readonly integer: number | null };
+
+/** The rows' bytes split at raw tabs and newlines, each field unescaped (`\N` as null). */
+const readBack = (bytes: Buffer): Array<Array<string | null>> => {
+  const rows: Array<Array<string | null>> = [];
+  let row: Array<string | null> = [];
+  let start = 0;
+  for (let at = 0; at < bytes.length; at++) {
+    const byte = bytes[at];
+    if (byte !== 0x09 && byte !== 0x0a) continue;
+    const raw = bytes.subarray(start, at).toString("utf8");
+    row.push(raw === "\\N" ? null : unescapeField(bytes, start, at));
+    start = at + 1;
+    if (byte === 0x0a) {
+      rows.push(row);
+      row = [];
+    }
+  }
+  return rows;
 };
 
-describe("COPY text fields", () => {
-  it("carry any text through COPY's unescaping unchanged, on one line, in one field", () =>
+const fieldArbitrary: fc.Arbitrary<Field> = fc.oneof(
+  fc.record({
+    text: fc.option(
+      fc.string({ unit: fc.constantFrom("a", "\\", "\t", "\n", "\r", "N", "Ω", "😀", " ") }),
+    ),
+  }),
+  fc.record({
+    integer: fc.option(fc.oneof(fc.maxSafeInteger(), fc.integer(), fc.constantFrom(0, -1, 10))),
+  }),
+);
+
+describe("COPY text rows", () => {
+  it("carry any text and any safe integer through COPY's unescaping, field by field, row by row", () =>
     fc.assert(
       fc.property(
-        fc.string({ unit: fc.constantFrom("a", "\\", "\t", "\n", "\r", "N", "Ω", "😀", " ") }),
-        (text) => {
-          const field = copyText(text);
-          expect(field).not.toMatch(/[\t\n\r]/);
-          expect(readBack(field)).toBe(text);
+        fc.array(fc.array(fieldArbitrary, { minLength: 1, maxLength: 5 }), { maxLength: 20 }),
+        fc.integer({ min: 1, max: 64 }),
+        (rows, initialBytes) => {
+          const writer = new CopyRowWriter(initialBytes);
+          for (const row of rows) {
+            for (const field of row) {
+              if ("text" in field) writer.text(field.text);
+              else writer.integer(field.integer);
+            }
+            writer.endRow();
+          }
+          expect(readBack(writer.take())).toEqual(
+            rows.map((row) =>
+              row.map((field) =>
+                "text" in field
+                  ? field.text
+                  : field.integer === null
+                    ? null
+                    : String(field.integer),
+              ),
+            ),
+          );
         },
       ),
       { numRuns: 2000 },
     ));
 
-  it("write NULL as \\N, which no text becomes", () => {
-    expect(copyText(null)).toBe("\\N");
-    expect(copyInteger(null)).toBe("\\N");
-    expect(copyText("\\N")).toBe("\\\\N");
-    expect(copyInteger(-1711848600000)).toBe("-1711848600000");
+  it("starts afresh after handing its rows over", () => {
+    const writer = new CopyRowWriter(4);
+    writer.text("a").integer(1).endRow();
+    expect(writer.take().toString()).toBe("a\t1\n");
+    writer.text("\\N").text(null).endRow();
+    expect(writer.take().toString()).toBe("\\\\N\t\\N\n");
   });
 });

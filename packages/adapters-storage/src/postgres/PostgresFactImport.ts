@@ -16,7 +16,7 @@
  * `vms` or `licensed_users` (a VM or user cannot move while its facts take its tenant or
  * organization); importing VMs or users an EXCLUSIVE one (plain reads go on, writes wait).
  */
-import { once } from "node:events";
+import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import type { StorageError } from "@tally/core";
 import { Effect, Exit, Stream } from "effect";
@@ -31,8 +31,21 @@ import {
   UnknownReferenceError,
 } from "../importing/FactImport.ts";
 import { ONGOING_END_SQL } from "../schema/Database.ts";
-import { copyInteger, copyText } from "./CopyTextFields.ts";
+import { CopyRowWriter } from "./CopyTextFields.ts";
 import type { PostgresDatabase } from "./PostgresDatabase.ts";
+
+/** Resolves when a stream that refused more data wants it again; rejects if it fails first. */
+const drained = (stream: Writable): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const settle = (error?: Error) => {
+      stream.off("drain", settle);
+      stream.off("error", settle);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    stream.on("drain", settle);
+    stream.on("error", settle);
+  });
 
 /** The temporary table the facts are copied into; its first column is each fact's place. */
 const staging = "fact_import";
@@ -42,8 +55,8 @@ const id = `text collate "C"`;
 interface StagedKind<A> {
   /** The staging table's columns after `place`, with their types. */
   readonly columns: ReadonlyArray<readonly [name: string, type: string]>;
-  /** A fact's fields in COPY text, tab-separated, in column order. */
-  readonly fields: (fact: A) => string;
+  /** Writes a fact's fields in column order. */
+  readonly fields: (row: CopyRowWriter, fact: A) => void;
   /** Checks and writes the staged facts (inside the import's transaction). */
   readonly write: (client: pg.PoolClient) => Promise<void>;
 }
@@ -128,7 +141,7 @@ const kinds: { readonly [K in FactKind]: StagedKind<FactOf[K]> } = {
       ["id", id],
       ["name", "text"],
     ],
-    fields: (t) => `${copyText(t.id)}\t${copyText(t.name)}`,
+    fields: (row, t) => row.text(t.id).text(t.name),
     write: (client) =>
       upsertStaged(
         client,
@@ -143,7 +156,7 @@ const kinds: { readonly [K in FactKind]: StagedKind<FactOf[K]> } = {
       ["name", "text"],
       ["tenant_id", id],
     ],
-    fields: (vm) => `${copyText(vm.id)}\t${copyText(vm.name)}\t${copyText(vm.tenantId)}`,
+    fields: (row, vm) => row.text(vm.id).text(vm.name).text(vm.tenantId),
     write: movingWrite({
       table: "vms",
       column: "tenant_id",
@@ -170,8 +183,7 @@ const kinds: { readonly [K in FactKind]: StagedKind<FactOf[K]> } = {
       ["start_at", "int8"],
       ["end_at", "int8"],
     ],
-    fields: (p) =>
-      `${copyText(p.id)}\t${copyText(p.vmId)}\t${copyInteger(p.start)}\t${copyInteger(p.end)}`,
+    fields: (row, p) => row.text(p.id).text(p.vmId).integer(p.start).integer(p.end),
     write: async (client) => {
       await client.query("lock table vms in share mode");
       await checkReferences(client, "vm_id", "vms", "vmId", "VM");
@@ -195,8 +207,7 @@ const kinds: { readonly [K in FactKind]: StagedKind<FactOf[K]> } = {
       ["capacity", "int8"],
       ["tenant_id", id],
     ],
-    fields: (o) =>
-      `${copyText(o.id)}\t${copyText(o.name)}\t${copyInteger(o.capacity)}\t${copyText(o.tenantId)}`,
+    fields: (row, o) => row.text(o.id).text(o.name).integer(o.capacity).text(o.tenantId),
     write: (client) =>
       upsertStaged(
         client,
@@ -214,7 +225,7 @@ const kinds: { readonly [K in FactKind]: StagedKind<FactOf[K]> } = {
       ["name", "text"],
       ["organization_id", id],
     ],
-    fields: (u) => `${copyText(u.id)}\t${copyText(u.name)}\t${copyText(u.organizationId)}`,
+    fields: (row, u) => row.text(u.id).text(u.name).text(u.organizationId),
     write: movingWrite({
       table: "licensed_users",
       column: "organization_id",
@@ -238,8 +249,7 @@ const kinds: { readonly [K in FactKind]: StagedKind<FactOf[K]> } = {
       ["kind", "text"],
       ["at", "int8"],
     ],
-    fields: (e) =>
-      `${copyText(e.id)}\t${copyText(e.userId)}\t${copyText(e.kind)}\t${copyInteger(e.at)}`,
+    fields: (row, e) => row.text(e.id).text(e.userId).text(e.kind).integer(e.at),
     write: async (client) => {
       await client.query("lock table licensed_users in share mode");
       await checkReferences(client, "user_id", "licensed_users", "userId", "user");
@@ -302,17 +312,18 @@ export const makePostgresFactImport = (database: PostgresDatabase): FactImport["
             failure ??= error;
           });
           let count = 0;
+          const rows = new CopyRowWriter();
           const send = (batch: FactBatch<FactOf[K]>) =>
             Effect.tryPromise({
               try: async () => {
                 if (failure !== undefined) throw failure;
-                let text = "";
                 const { facts, places } = batch;
                 for (let i = 0; i < facts.length; i++) {
-                  text += `${places[i]}\t${staged.fields(facts[i] as FactOf[K])}\n`;
+                  staged.fields(rows.integer(places[i] as number), facts[i] as FactOf[K]);
+                  rows.endRow();
                 }
                 count += facts.length;
-                if (!copy.write(text)) await Promise.race([once(copy, "drain"), finished(copy)]);
+                if (!copy.write(rows.take())) await drained(copy);
               },
               catch: classify,
             });

@@ -1,21 +1,19 @@
 /**
  * The ProtectionPeriodStore port on SQLite. Ingestion reuses one prepared upsert inside one
  * IMMEDIATE transaction (the bulk path: see bench/bulkIngest.ts for rows per second); the
- * report stream is one or two ordered index scans read in batches (see `PeriodQueries.ts`).
+ * report stream merges ordered scans of the periods and of their VMs (`SqlitePeriodStream`).
  */
 import { ProtectionPeriodStore } from "@tally/core";
 import { Effect, Option } from "effect";
 import {
   countOverlappingQuery,
   earliestStartQuery,
-  overlappingPeriodsQuery,
   periodParts,
 } from "../queries/PeriodQueries.ts";
-import { periodRowFromArray } from "../records/StreamRows.ts";
 import { distinct, unknownVmOf } from "../records/UnknownReferences.ts";
-import { sqliteRowStream } from "./SqliteCursor.ts";
 import type { SqliteDatabase } from "./SqliteDatabase.ts";
 import { makeSqliteFactWriter } from "./SqliteFactWrites.ts";
+import { sqlitePeriodStream } from "./SqlitePeriodStream.ts";
 
 /** Which of the VM ids in a JSON array exist. */
 const knownVmsSql = "select id from vms where id in (select value from json_each(?))";
@@ -39,14 +37,7 @@ export const makeSqliteProtectionPeriodStore = (
         });
       }),
     streamOverlapping: (interval, filter) =>
-      sqliteRowStream(
-        database,
-        "ProtectionPeriodStore.streamOverlapping",
-        periodParts(filter).map((part) =>
-          overlappingPeriodsQuery(database.kysely, interval, part).compile(),
-        ),
-        periodRowFromArray,
-      ),
+      sqlitePeriodStream(database, "ProtectionPeriodStore.streamOverlapping", interval, filter),
     countOverlapping: (interval, filter) =>
       Effect.map(
         Effect.forEach(periodParts(filter), (part) =>

@@ -14,6 +14,12 @@
  * (measured with packages/server/bench/report-path.bench.ts). Set NODE_DISABLE_COMPILE_CACHE=1
  * to turn it off.
  *
+ * V8's allocation-site pretenuring is switched off, at start, from here (so however `tally` is
+ * started): a stream of report rows or import facts that once outlives a few scavenges (a
+ * batch waiting for a write) makes V8 allocate every later one of that site straight in the old
+ * generation, where they pile up as garbage until a full collection. Two runs in five of a 1M-row
+ * CSV report then peaked at ~235 MiB instead of ~139 MiB, no faster (report-path.bench.ts).
+ *
  * V8's young generation is capped at 4 MiB semi-spaces (the shebang and `pnpm tally` pass
  * `--max-semi-space-size=4`; pass it yourself, or through NODE_OPTIONS, when starting this file
  * with node directly). Left to itself V8 grows them to 32 MiB each while modules load and keeps
@@ -21,7 +27,10 @@
  * of 208 MiB; 100k-row PDF: ~170 instead of ~230 MiB; see the README's performance section).
  */
 import { enableCompileCache } from "node:module";
+import { setFlagsFromString } from "node:v8";
 
+// Set while nothing has been allocated that it would apply to (see above).
+setFlagsFromString("--no-allocation-site-pretenuring");
 enableCompileCache();
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
