@@ -323,6 +323,27 @@ describe.each(backends)("$name bulk import", ({ name, makeLayer }) => {
       expect(await snapshot(context)).toEqual(before);
     }));
 
+  it("keeps the last of an id repeated in one import, whether the id is new or stored", () =>
+    withFreshContext(makeLayer, async (context) => {
+      const vm = { id: "vm", name: "VM", tenantId: null };
+      await run(importKind(context, "vms", [vm], []));
+      const period = (id: string, start: number) => ({ id, vmId: "vm", start, end: start + 10 });
+      await run(importKind(context, "protection-periods", [period("a", 0), period("a", 50)], []));
+      expect((await snapshot(context)).periods.map((p) => p.start)).toEqual([50]);
+      await run(
+        importKind(
+          context,
+          "protection-periods",
+          [period("b", 100), period("a", 200), period("b", 300), period("a", 400)],
+          [2],
+        ),
+      );
+      expect((await snapshot(context)).periods.map((p) => [p.start, p.end])).toEqual([
+        [300, 310],
+        [400, 410],
+      ]);
+    }));
+
   it("writes nothing when its source fails half-way", () =>
     withFreshContext(makeLayer, async (context) => {
       await throughImport(
