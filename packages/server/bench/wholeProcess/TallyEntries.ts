@@ -43,6 +43,20 @@ export const srcEntry: TallyEntry = {
   periodsKind: "protection-periods",
 };
 
+/**
+ * The environment `entry` runs in: the built one without the workspace's source condition
+ * (which `pnpm bench` passes down through NODE_OPTIONS), so that it loads the packages' dist/.
+ */
+export const entryEnv = (entry: TallyEntry): Readonly<Record<string, string>> =>
+  entry.entry.endsWith(".js")
+    ? {
+        NODE_OPTIONS: (process.env.NODE_OPTIONS ?? "")
+          .split(/\s+/)
+          .filter((option) => option !== "" && !option.startsWith("--conditions"))
+          .join(" "),
+      }
+    : {};
+
 /** This checkout's built `tally`, if the packages have been built. */
 export const distEntry = (): TallyEntry | undefined => {
   const entry = join(root, "packages/server/dist/bin/tally.js");
