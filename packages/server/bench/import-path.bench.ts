@@ -36,7 +36,7 @@ import {
   verdict,
   verdicts,
 } from "./wholeProcess/Measure.ts";
-import { postgresStorage } from "./wholeProcess/Storages.ts";
+import { forgetMigrationsAfter, postgresStorage, sqliteStorage } from "./wholeProcess/Storages.ts";
 import { beforeEntry, srcEntry, type TallyEntry, tallyArgs } from "./wholeProcess/TallyEntries.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
@@ -47,6 +47,8 @@ const runs = Math.max(1, Number(process.env.TALLY_BENCH_RUNS ?? 5));
 const postgresUrl =
   process.env.TALLY_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const before = beforeEntry();
+/** The last migration of the checkout `before` names (fb08088: the first release's one). */
+const lastMigrationBefore = process.env.TALLY_BENCH_BEFORE_MIGRATION ?? "0001_initial_schema";
 const tallySchema = "tally_bench_import";
 const floorSchema = "tally_bench_import_floor";
 
@@ -108,6 +110,12 @@ for (const size of sizes) {
     (entry: TallyEntry, backend: "SQLite" | "PostgreSQL", resend: boolean) => (): Sample => {
       if (backend === "PostgreSQL") pg.sql("truncate protection_periods");
       const storage = backend === "SQLite" ? freshCopy(sqliteTemplate, work) : pg.location;
+      if (entry === before) {
+        forgetMigrationsAfter(
+          backend === "SQLite" ? sqliteStorage(storage) : pg,
+          lastMigrationBefore,
+        );
+      }
       const args = ["import", entry.periodsKind, csv];
       const sample = tally(entry, storage, args);
       if (resend) resends.get(`Tally ${backend} re-send`)?.push(tally(entry, storage, args));

@@ -12,7 +12,8 @@
  * - `psql -c "COPY (…) TO STDOUT WITH CSV"` of the same rows from PostgreSQL;
  * - the same `tally report` and `tally worker` on PostgreSQL;
  * and, with TALLY_BENCH_BEFORE=<another checkout>, that checkout's `tally report` beside this
- * one's. Then PDF reports of ~10k and ~100k rows (the big tenant) through `tally report` on
+ * one's (on the smallest size), and when `pnpm build` has made one, the built `tally` (dist/,
+ * what a registry install runs) beside the sources. Then PDF reports of ~10k and ~100k rows (the big tenant) through `tally report` on
  * SQLite.
  *
  * Every case is a whole process timed by GNU time (the worker: from its start to its "task
@@ -42,8 +43,20 @@ import {
   verdict,
   verdicts,
 } from "./wholeProcess/Measure.ts";
-import { type BenchStorage, postgresStorage, sqliteStorage } from "./wholeProcess/Storages.ts";
-import { beforeEntry, srcEntry, type TallyEntry, tallyArgs } from "./wholeProcess/TallyEntries.ts";
+import {
+  type BenchStorage,
+  forgetMigrationsAfter,
+  postgresStorage,
+  sqliteStorage,
+} from "./wholeProcess/Storages.ts";
+import {
+  beforeEntry,
+  distEntry,
+  entryEnv,
+  srcEntry,
+  type TallyEntry,
+  tallyArgs,
+} from "./wholeProcess/TallyEntries.ts";
 import { workerRun } from "./wholeProcess/WorkerRun.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
@@ -53,6 +66,9 @@ const runs = Math.max(1, Number(process.env.TALLY_BENCH_RUNS ?? 5));
 const postgresUrl =
   process.env.TALLY_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const before = beforeEntry();
+const dist = distEntry();
+/** The last migration of the checkout `before` names (fb08088: the first release's one). */
+const lastMigrationBefore = process.env.TALLY_BENCH_BEFORE_MIGRATION ?? "0001_initial_schema";
 const out = join(dataDir, "report-path.out");
 
 /** The year's rows as the report has them, for the command-line floors. */
@@ -98,7 +114,7 @@ const tallyReport =
         out,
         ...(tenantId === undefined ? [] : ["--tenant", tenantId]),
       ]),
-      env: { TALLY_STORAGE: storage.location, TALLY_LOG_LEVEL: "warn" },
+      env: { ...entryEnv(entry), TALLY_STORAGE: storage.location, TALLY_LOG_LEVEL: "warn" },
     });
     storage.clean();
     return sample;
@@ -158,14 +174,20 @@ for (const size of sizes) {
   postgres.clean();
   const csvCases = (storage: BenchStorage): Array<BenchCase> => [
     { name: `Tally ${storage.name}`, run: tallyReport(srcEntry, storage, "csv", YEAR_2025) },
-    ...(before === undefined
+    ...(before === undefined || size !== Math.min(...sizes)
       ? []
       : [
           {
             name: `before ${storage.name}`,
-            run: tallyReport(before, storage, "csv", YEAR_2025),
+            run: () => {
+              forgetMigrationsAfter(storage, lastMigrationBefore);
+              return tallyReport(before, storage, "csv", YEAR_2025)();
+            },
           },
         ]),
+    ...(dist === undefined
+      ? []
+      : [{ name: `dist ${storage.name}`, run: tallyReport(dist, storage, "csv", YEAR_2025) }]),
     {
       name: `worker ${storage.name}`,
       run: async () => {
@@ -216,6 +238,7 @@ for (const size of sizes) {
     for (const [name, title] of [
       [`Tally ${backend}`, `\`tally report\` CSV on ${backend}, ${label}`],
       [`before ${backend}`, `before: \`tally report\` CSV on ${backend}, ${label}`],
+      [`dist ${backend}`, `\`tally report\` (dist) CSV on ${backend}, ${label}`],
       [`worker ${backend}`, `\`tally worker\` CSV on ${backend}, ${label}`],
     ] as const) {
       const s = summaries.get(name);
@@ -224,16 +247,8 @@ for (const size of sizes) {
       const judged = name.startsWith("before")
         ? ""
         : verdicts(verdict(ratio, limit, " time"), verdict(s.peakRssMiB, 160, " RSS"));
-      table.push(
-        row(
-          title,
-          s,
-          floor,
-          rows,
-          name.startsWith("before") ? "" : `≤ ${limit}×, ≤ 160 MiB`,
-          judged,
-        ),
-      );
+      const target = name.startsWith("before") ? "" : `≤ ${limit}×, ≤ 160 MiB`;
+      table.push(row(title, s, floor, rows, target, judged));
     }
   }
 }

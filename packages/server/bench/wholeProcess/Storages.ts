@@ -17,6 +17,15 @@ export interface BenchStorage {
   readonly clean: () => void;
 }
 
+/**
+ * Forgets the migrations newer than `last` (their changes stay: they are idempotent and
+ * harmless to older code), so that an older checkout (TALLY_BENCH_BEFORE) opens a database this
+ * one has migrated: kysely refuses a database that applied migrations it does not know. This
+ * checkout applies them again at its next start.
+ */
+export const forgetMigrationsAfter = (storage: BenchStorage, last: string): void =>
+  storage.sql(`delete from kysely_migration where name > '${last}'`);
+
 const run = (command: string, args: ReadonlyArray<string>): void => {
   const result = spawnSync(command, args, { encoding: "utf8" });
   if (result.status !== 0) {
