@@ -9,6 +9,7 @@ import type {
   TaskStore,
   TenantDirectory,
 } from "@tally/core";
+import type { FactImport } from "./importing/FactImport.ts";
 
 /** The ports a storage layer provides. */
 export type StoragePorts =
@@ -18,3 +19,6 @@ export type StoragePorts =
   | TaskStore
   | ReportStore
   | AccountStore;
+
+/** What a storage layer provides: the ports, and the bulk import `tally import` writes through. */
+export type StorageServices = StoragePorts | FactImport;

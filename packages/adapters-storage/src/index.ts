@@ -6,6 +6,7 @@
 export * as ScryptPasswordHasher from "./accounts/ScryptPasswordHasher.ts";
 export * from "./errors/PostgresErrorClassifier.ts";
 export * from "./errors/SqliteErrorClassifier.ts";
+export * from "./importing/FactImport.ts";
 export * from "./postgres/PostgresDatabase.ts";
 export * from "./postgres/PostgresStorage.ts";
 export * from "./StorageLocation.ts";

@@ -4,6 +4,7 @@
  * apply them once. Both backends.
  */
 import { join } from "node:path";
+import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { PostgresDatabase, SqliteDatabase, tallyMigrations } from "../src/index.ts";
@@ -93,6 +94,15 @@ describe("PostgreSQL migrations", () => {
       expect(first.migrationsApplied).toEqual(allMigrations);
       expect(await listTables(schema)).toEqual(tables);
       await first.kysely.insertInto("tenants").values({ id: "t", name: "Tenant" }).execute();
+
+      // Report chunks are compressed with lz4 where the server has it (this one has).
+      const compression = await first.kysely
+        .selectFrom("pg_attribute" as never)
+        .select("attcompression" as never)
+        .where("attrelid" as never, "=", sql`${`"${schema}".report_chunks`}::regclass` as never)
+        .where("attname" as never, "=", "bytes" as never)
+        .executeTakeFirst();
+      expect(compression).toEqual({ attcompression: "l" });
       await first.close();
 
       const second = await PostgresDatabase.open({ connectionString: testPostgresUrl, schema });

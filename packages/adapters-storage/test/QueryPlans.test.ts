@@ -2,9 +2,10 @@
  * The report queries read indexes in the order the reports need, without sorting: the plans
  * are asserted here so that a schema or query change that loses an index fails a test.
  *
- * SQLite (EXPLAIN QUERY PLAN), for one tenant:
+ * SQLite (EXPLAIN QUERY PLAN), for one tenant — the stream merges two scans (see
+ * `SqlitePeriodStream`), the periods and their VMs, in one order:
  *   SEARCH p USING COVERING INDEX protection_periods_report (tenant_id=?)
- *   SEARCH v USING INDEX sqlite_autoindex_vms_1 (id=?)
+ *   SEARCH v USING INDEX vms_tenant (tenant_id=?)
  *   SEARCH t USING INDEX sqlite_autoindex_tenants_1 (id=?) LEFT-JOIN
  * PostgreSQL (EXPLAIN of the query a report stream COPYs, its parameters inlined, in the
  * stream's transaction — `beginStream` — over 50 000 periods, after ANALYZE), the VMs with a
@@ -28,7 +29,12 @@ import { PostgresDatabase, SqliteDatabase } from "../src/index.ts";
 import { beginStream } from "../src/postgres/PostgresCopyStream.ts";
 import { withInlinedParameters } from "../src/postgres/SqlLiterals.ts";
 import { licenseEventsQuery } from "../src/queries/LicenseEventQueries.ts";
-import { overlappingPeriodsQuery, type PeriodPart } from "../src/queries/PeriodQueries.ts";
+import {
+  overlappingPeriodKeysQuery,
+  overlappingPeriodsQuery,
+  type PeriodPart,
+  vmsOfPartQuery,
+} from "../src/queries/PeriodQueries.ts";
 import { expiredLeasesQuery, oldestQueuedQuery } from "../src/queries/TaskQueries.ts";
 import { T0 } from "./support/SampleTasks.ts";
 import { temporaryDirectory } from "./support/TemporaryDatabase.ts";
@@ -68,13 +74,18 @@ describe("SQLite query plans", () => {
       .all(...query.parameters)
       .map((row) => (row as { detail: string }).detail);
 
-  it.each(parts)("streams periods ($_tag) by one ordered covering-index scan, no sort", (part) =>
-    withDatabase((db) => {
-      const steps = plan(db, overlappingPeriodsQuery(db.kysely, interval, part).compile());
-      expect(steps[0]).toMatch(/^SEARCH p USING COVERING INDEX protection_periods_report/);
-      expect(steps.slice(1).every((step) => /USING (INDEX|PRIMARY KEY)/.test(step))).toBe(true);
-      expect(steps.join("\n")).not.toMatch(/TEMP B-TREE/);
-    }),
+  it.each(parts)(
+    "streams periods ($_tag) by one ordered covering-index scan and their VMs by another, no sort",
+    (part) =>
+      withDatabase((db) => {
+        const periods = plan(db, overlappingPeriodKeysQuery(db.kysely, interval, part).compile());
+        expect(periods).toHaveLength(1);
+        expect(periods[0]).toMatch(/^SEARCH p USING COVERING INDEX protection_periods_report/);
+        const vms = plan(db, vmsOfPartQuery(db.kysely, part).compile());
+        expect(vms[0]).toMatch(/^SEARCH v USING INDEX vms_tenant/);
+        expect(vms.slice(1).every((step) => /USING (INDEX|PRIMARY KEY)/.test(step))).toBe(true);
+        expect([...periods, ...vms].join("\n")).not.toMatch(/TEMP B-TREE/);
+      }),
   );
 
   it.each(organizationFilters)("streams license events ($_tag) in index order, no sort", (filter) =>

@@ -1,7 +1,8 @@
 /**
  * `pnpm bench server`: what the server's processes spend their time on, over a SQLite file.
  *
- * - import: `tally import periods` of a generated CSV (parse, decode, ingest in batches);
+ * - import: `tally import protection-periods` of a generated CSV (read, decode, write in one
+ *   transaction);
  * - report: one worker step (`runNextTask`) for a CSV and a PDF of every period, and the
  *   longest the event loop was blocked meanwhile. In `tally serve` that gap is how late an
  *   HTTP request or a SIGTERM can be noticed while a report renders.
@@ -12,9 +13,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { FactImport } from "@tally/adapters-storage";
 import {
   defaultTallySettings,
-  ingestProtectionPeriods,
   parseTimeZoneSpec,
   runNextTask,
   SystemClock,
@@ -24,10 +25,10 @@ import {
 } from "@tally/core";
 import { ReportRenderersLive } from "@tally/renderers";
 import { Effect, Layer, References, Result } from "effect";
-import { forEachImportBatch } from "../src/importing/readImportFile.ts";
+import { importBatches } from "../src/importing/readImportFile.ts";
 import { commandLinePrincipal } from "../src/wiring/CommandLinePrincipal.ts";
 import { RandomIdGeneratorLayer } from "../src/wiring/RandomIdGenerator.ts";
-import { storageLayer } from "../src/wiring/TallyLayer.ts";
+import { storageLayer } from "../src/wiring/StorageLayer.ts";
 
 const rows = Number(process.env.TALLY_BENCH_ROWS ?? 50_000);
 const vms = 1_000;
@@ -72,13 +73,14 @@ await Effect.runPromise(
     yield* directory.upsertVms(
       Array.from({ length: vms }, (_, i) => ({ id: `vm${i}`, name: `VM ${i}`, tenantId: "bench" })),
     );
+    const bulk = yield* FactImport;
     const imported = yield* measured(
-      forEachImportBatch("periods", csv, (batch) =>
-        Effect.asVoid(ingestProtectionPeriods(commandLinePrincipal, batch)),
+      Effect.flatMap(importBatches("protection-periods", csv), (batches) =>
+        bulk.importFacts("protection-periods", batches),
       ),
     );
     table.push({
-      step: "import periods (CSV)",
+      step: "import protection-periods (CSV)",
       rows: imported.value,
       ms: Math.round(imported.ms),
       "rows/s": Math.round(imported.value / (imported.ms / 1000)),

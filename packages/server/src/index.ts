@@ -8,7 +8,8 @@ export {
   upsertAccountWithPassword,
 } from "./accounts/AccountProvisioning.ts";
 export { runTallyMain } from "./cli/runTallyMain.ts";
-export { tallyCommand, tallyVersion } from "./cli/TallyCommand.ts";
+export { tallyCommand } from "./cli/TallyCommand.ts";
+export { tallyVersion } from "./cli/TallyVersion.ts";
 export { ConfigError, ConfigIssue } from "./config/ConfigError.ts";
 export { type ConfigSources, loadConfig } from "./config/loadConfig.ts";
 export {
@@ -22,16 +23,17 @@ export {
 } from "./config/TallyConfig.ts";
 export { type DemoAccount, type DemoDataSet, demoDataSet } from "./demo/DemoDataSet.ts";
 export { loadDemoData, loadDemoFacts } from "./demo/loadDemoData.ts";
-export { type ImportKind, importColumns, importKinds } from "./importing/ImportRecords.ts";
-export { forEachImportBatch } from "./importing/readImportFile.ts";
+export {
+  type ImportKind,
+  importColumns,
+  importKindAliases,
+  importKinds,
+} from "./importing/ImportKinds.ts";
+export { importBatches } from "./importing/readImportFile.ts";
 export { formatLogLine, JsonLoggerLayer, makeJsonLogger } from "./logging/JsonLogger.ts";
 export { makeRandomIdGenerator, RandomIdGeneratorLayer } from "./wiring/RandomIdGenerator.ts";
-export {
-  makeTallyLayer,
-  storageLayer,
-  type TallyServices,
-  tallySettingsOf,
-} from "./wiring/TallyLayer.ts";
+export { storageLayer } from "./wiring/StorageLayer.ts";
+export { makeTallyLayer, type TallyServices, tallySettingsOf } from "./wiring/TallyLayer.ts";
 export { type SweepJob, startSweeper, sweepOnce } from "./worker/Sweeper.ts";
 export {
   type ShutdownOutcome,

@@ -3,7 +3,8 @@
  * newcomer's `demo-report`, `report`, `import`, `users add`, and how bad input and bad
  * configuration are refused (exit code 2, the input named).
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ScryptPasswordHasher } from "@tally/adapters-storage";
@@ -11,6 +12,8 @@ import {
   AccountStore,
   defaultTallySettings,
   getTask,
+  ProtectionPeriodStore,
+  ReportStore,
   SystemClock,
   submitReport,
   TallySettings,
@@ -21,7 +24,8 @@ import { Effect, Layer, Option } from "effect";
 import { describe, expect, it } from "vitest";
 import { commandLinePrincipal } from "../src/wiring/CommandLinePrincipal.ts";
 import { RandomIdGeneratorLayer } from "../src/wiring/RandomIdGenerator.ts";
-import { storageLayer, type TallyServices } from "../src/wiring/TallyLayer.ts";
+import { storageLayer } from "../src/wiring/StorageLayer.ts";
+import type { TallyServices } from "../src/wiring/TallyLayer.ts";
 import { quiet } from "./support/quiet.ts";
 import { runTally } from "./support/TallyProcess.ts";
 
@@ -73,7 +77,9 @@ describe.concurrent("tally demo-report", () => {
 });
 
 describe.concurrent("tally report, import and users add", () => {
-  it("imports CSV and JSON files, then makes a report of them with plain progress lines", async () => {
+  it("imports CSV and JSON files, then makes a report of them with plain progress lines", {
+    timeout: 180_000,
+  }, async () => {
     const cwd = tempDir();
     writeFileSync(join(cwd, "tenants.csv"), "id;name\nt1;Ωμέγα ΑΕ\nt2;ЗАО Север\n");
     writeFileSync(
@@ -90,6 +96,8 @@ describe.concurrent("tally report, import and users add", () => {
     for (const [kind, file] of [
       ["tenants", "tenants.csv"],
       ["vms", "vms.json"],
+      ["protection-periods", "periods.csv"],
+      // `periods`, the kind's name before 0.2, still works; the same file again changes nothing.
       ["periods", "periods.csv"],
     ] as const) {
       const run = await runTally(["import", kind, file], { cwd });
@@ -120,6 +128,81 @@ describe.concurrent("tally report, import and users add", () => {
     expect(readFileSync(join(cwd, "t1.csv"), "utf8")).toBe(
       `${vendorHeader}\r\nt1;Ωμέγα ΑΕ;vm1;web;2024-03-30T13:00:00+01:00;2024-04-01T14:00:00+02:00\r\n`,
     );
+    // The file was written as the report was stored: the same bytes, no temporary file left.
+    expect(readdirSync(cwd).filter((name) => name.includes("partial"))).toEqual([]);
+    const stored = await runQuiet(
+      Effect.gen(function* () {
+        const store = yield* ReportStore;
+        const [meta] = yield* store.list({ limit: 10 });
+        return meta;
+      }).pipe(
+        Effect.provide(
+          storageLayer({ _tag: "Sqlite", filename: join(cwd, ".tally", "tally.sqlite") }),
+        ),
+      ),
+    );
+    expect(stored?.sha256).toBe(
+      createHash("sha256")
+        .update(readFileSync(join(cwd, "t1.csv")))
+        .digest("hex"),
+    );
+  });
+
+  it("imports a file whole or not at all: a bad last row, or a VM that does not exist, leaves nothing written", {
+    timeout: 180_000,
+  }, async () => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, "tenants.csv"), "id,name\nt1,One\n");
+    writeFileSync(join(cwd, "vms.csv"), "id;name;tenantId\nvm1;web;t1\n");
+    for (const [kind, file] of [
+      ["tenants", "tenants.csv"],
+      ["vms", "vms.csv"],
+    ]) {
+      expect((await runTally(["import", kind as string, file as string], { cwd })).code).toBe(0);
+    }
+    const rows = Array.from(
+      { length: 3000 },
+      (_, i) => `p${i},vm1,2024-01-01T00:00:00Z,2024-01-02T00:00:00Z`,
+    );
+    writeFileSync(
+      join(cwd, "bad-last.csv"),
+      `id,vmId,start,end\n${rows.join("\n")}\np-last,vm1,2024-01-02T00:00:00Z,2024-01-01T00:00:00Z\n`,
+    );
+    const badRow = await runTally(["import", "protection-periods", "bad-last.csv"], { cwd });
+    expect(badRow.code).toBe(2);
+    expect(badRow.stderr).toContain(
+      'bad-last.csv row 3002, end: expected an instant after start (2024-01-02T00:00:00.000Z), or empty, got "2024-01-01T00:00:00Z"',
+    );
+    writeFileSync(
+      join(cwd, "unknown-vm.json"),
+      JSON.stringify([
+        { id: "p1", vmId: "vm1", start: "2024-01-01T00:00:00Z" },
+        { id: "p2", vmId: "vm-gone", start: 1704067200000, end: null },
+      ]),
+    );
+    const unknown = await runTally(["import", "protection-periods", "unknown-vm.json"], { cwd });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      'unknown-vm.json [1], vmId: expected the id of a known VM (import the VMs first), got "vm-gone"',
+    );
+    const periods = await runQuiet(
+      Effect.flatMap(ProtectionPeriodStore, (store) =>
+        store.countOverlapping({ start: 0, end: Date.UTC(2100, 0, 1) }, { _tag: "AllTenants" }),
+      ).pipe(
+        Effect.provide(
+          storageLayer({ _tag: "Sqlite", filename: join(cwd, ".tally", "tally.sqlite") }),
+        ),
+      ),
+    );
+    expect(periods).toBe(0);
+  });
+
+  it("prints its version, the server package's", async () => {
+    const run = await runTally(["--version"], { cwd: tempDir() });
+    const { version } = JSON.parse(
+      readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+    ) as { version: string };
+    expect(run).toMatchObject({ code: 0, stdout: `tally v${version}\n` });
   });
 
   it("runs only its own report, leaving an older task queued in the same database", async () => {

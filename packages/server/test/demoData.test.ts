@@ -12,7 +12,7 @@ import { Effect, Stream } from "effect";
 import { describe, expect, it } from "vitest";
 import { demoDataSet } from "../src/demo/DemoDataSet.ts";
 import { loadDemoFacts } from "../src/demo/loadDemoData.ts";
-import { storageLayer } from "../src/wiring/TallyLayer.ts";
+import { storageLayer } from "../src/wiring/StorageLayer.ts";
 import { quiet } from "./support/quiet.ts";
 
 /** Runs a test program without log output. */

@@ -52,7 +52,8 @@ import {
   testPostgresUrl,
 } from "../../adapters-storage/test/support/TestPostgres.ts";
 import { upsertAccountWithPassword } from "../src/accounts/AccountProvisioning.ts";
-import { storageLayer, type TallyServices } from "../src/wiring/TallyLayer.ts";
+import { storageLayer } from "../src/wiring/StorageLayer.ts";
+import type { TallyServices } from "../src/wiring/TallyLayer.ts";
 import { quiet } from "./support/quiet.ts";
 
 beforeAll(requirePostgres);

@@ -43,7 +43,7 @@ import { Effect, Layer, Option, Stream } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDemoData, loadDemoFacts } from "../src/demo/loadDemoData.ts";
 import { RandomIdGeneratorLayer } from "../src/wiring/RandomIdGenerator.ts";
-import { storageLayer } from "../src/wiring/TallyLayer.ts";
+import { storageLayer } from "../src/wiring/StorageLayer.ts";
 import { quiet } from "./support/quiet.ts";
 import { startTally, type TallyServer } from "./support/TallyProcess.ts";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "./support/ThrowawayPostgres.ts";

@@ -21,7 +21,7 @@ import {
 import { Effect, Layer, Option, Stream } from "effect";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadDemoData } from "../src/demo/loadDemoData.ts";
-import { storageLayer } from "../src/wiring/TallyLayer.ts";
+import { storageLayer } from "../src/wiring/StorageLayer.ts";
 import { quiet } from "./support/quiet.ts";
 import { startTally, type TallyServer } from "./support/TallyProcess.ts";
 

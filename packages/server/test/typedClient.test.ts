@@ -12,7 +12,7 @@ import type { PasswordHasher } from "@tally/core";
 import { Effect, Layer, Stream } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDemoData } from "../src/demo/loadDemoData.ts";
-import { storageLayer } from "../src/wiring/TallyLayer.ts";
+import { storageLayer } from "../src/wiring/StorageLayer.ts";
 import { quiet } from "./support/quiet.ts";
 import { startTally, type TallyServer } from "./support/TallyProcess.ts";
 

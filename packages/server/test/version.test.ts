@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { tallyVersion } from "../src/cli/TallyCommand.ts";
+import { tallyVersion } from "../src/cli/TallyVersion.ts";
 
 describe("tally --version", () => {
   it("is the version the package is published under", () => {

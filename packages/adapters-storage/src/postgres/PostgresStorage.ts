@@ -14,9 +14,11 @@ import {
 } from "@tally/core";
 import { Context, Effect, Layer } from "effect";
 import { classifyPostgresError } from "../errors/PostgresErrorClassifier.ts";
-import type { StoragePorts } from "../StoragePorts.ts";
+import { FactImport } from "../importing/FactImport.ts";
+import type { StorageServices } from "../StoragePorts.ts";
 import { makePostgresAccountStore } from "./PostgresAccountStore.ts";
 import { PostgresDatabase, type PostgresDatabaseOptions } from "./PostgresDatabase.ts";
+import { makePostgresFactImport } from "./PostgresFactImport.ts";
 import { makePostgresLicenseStore } from "./PostgresLicenseStore.ts";
 import { makePostgresProtectionPeriodStore } from "./PostgresProtectionPeriodStore.ts";
 import { makePostgresReportStore } from "./PostgresReportStore.ts";
@@ -41,6 +43,7 @@ const build = (options: PostgresStorageOptions) =>
       Context.add(LicenseStore, makePostgresLicenseStore(database)),
       Context.add(TaskStore, makePostgresTaskStore(database)),
       Context.add(ReportStore, makePostgresReportStore(database)),
+      Context.add(FactImport, makePostgresFactImport(database)),
       Context.add(AccountStore, makePostgresAccountStore(database)),
     );
   });
@@ -48,6 +51,6 @@ const build = (options: PostgresStorageOptions) =>
 /** PostgreSQL storage: every storage port over one database (or one schema of it). */
 export const PostgresStorage = {
   /** A layer with every storage port over `options.connectionString`, ended with its scope. */
-  layer: (options: PostgresStorageOptions): Layer.Layer<StoragePorts, StorageError> =>
+  layer: (options: PostgresStorageOptions): Layer.Layer<StorageServices, StorageError> =>
     Layer.effectContext(build(options)),
 } as const;

@@ -66,6 +66,41 @@ export const overlappingPeriodsQuery = (
     .orderBy("p.start_at")
     .orderBy("p.end_at");
 
+/**
+ * The periods of a part overlapping the interval as arrays of tenant id, VM id, start, end
+ * (null when ongoing), in report order — the columns of the report index alone, no join (see
+ * `vmsOfPartQuery`, which the SQLite stream merges them with).
+ */
+export const overlappingPeriodKeysQuery = (
+  db: Kysely<Database>,
+  interval: ReportingInterval,
+  part: PeriodPart,
+) =>
+  overlapping(db, interval, part)
+    .select(["p.tenant_id", "p.vm_id", "p.start_at", periodEndSql.as("end_at")])
+    .orderBy("p.tenant_id")
+    .orderBy("p.vm_id")
+    .orderBy("p.start_at")
+    .orderBy("p.end_at");
+
+/**
+ * The VMs of a part as arrays of tenant id, VM id, VM name, tenant name, in the order their
+ * periods come in (tenant, then VM): one scan of `vms_tenant`, a tenant looked up per VM.
+ */
+export const vmsOfPartQuery = (db: Kysely<Database>, part: PeriodPart) => {
+  const base = db
+    .selectFrom("vms as v")
+    .leftJoin("tenants as t", "t.id", "v.tenant_id")
+    .select(["v.tenant_id", "v.id", "v.name", "t.name as tenant_name"]);
+  const ofPart =
+    part._tag === "OneTenant"
+      ? base.where("v.tenant_id", "=", part.tenantId)
+      : part._tag === "WithTenant"
+        ? base.where("v.tenant_id", "is not", null)
+        : base.where("v.tenant_id", "is", null);
+  return ofPart.orderBy("v.tenant_id").orderBy("v.id");
+};
+
 /** How many rows a part of the stream has. */
 export const countOverlappingQuery = (
   db: Kysely<Database>,

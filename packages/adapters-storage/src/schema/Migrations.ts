@@ -242,9 +242,29 @@ const initialSchema = (dialect: SqlDialectName): Migration => ({
   }),
 });
 
+/**
+ * 0002: on PostgreSQL, report chunks are compressed with lz4 instead of pglz (where the server
+ * was built with lz4; elsewhere nothing changes). Storing a report is the server compressing
+ * its chunks: for CSV pglz took ~15 ms per MB, lz4 ~3 ms, for 20% more disk (30 MB of a
+ * tenant report: 460 ms and 6.2 MB against 102 ms and 7.5 MB). Chunks stored before keep
+ * theirs. SQLite keeps report bytes in files: nothing to do.
+ */
+const lz4ReportChunks = (dialect: SqlDialectName): Migration => ({
+  up: async (db) => {
+    if (dialect !== "postgres") return;
+    await sql`do $$ begin
+      if exists (select 1 from pg_settings
+                 where name = 'default_toast_compression' and 'lz4' = any(enumvals)) then
+        alter table report_chunks alter column bytes set compression lz4;
+      end if;
+    end $$`.execute(db);
+  },
+});
+
 /** Every migration, by name; names sort in the order they must run. */
 export const tallyMigrations = (dialect: SqlDialectName): Record<string, Migration> => ({
   "0001_initial_schema": initialSchema(dialect),
+  "0002_lz4_report_chunks": lz4ReportChunks(dialect),
 });
 
 /** Kysely's migration provider for Tally's in-code migrations. */

@@ -201,6 +201,22 @@ export class SqliteDatabase {
     return reader;
   }
 
+  /**
+   * A new read-write connection to the same file, for a long write of its own (a bulk import's
+   * one transaction); close it when done. It waits for other writers with SQLite's own busy
+   * handler, up to `busyTimeoutMs`: blocking is fine for a connection nothing else shares.
+   */
+  openWriter(cacheKiB: number): SqliteDriver.Database {
+    const writer = new SqliteDriver(this.filename, {
+      fileMustExist: true,
+      timeout: this.busyTimeoutMs,
+    });
+    writer.pragma("synchronous = NORMAL");
+    writer.pragma("foreign_keys = ON");
+    writer.pragma(`cache_size = -${Math.max(1, Math.floor(cacheKiB))}`);
+    return writer;
+  }
+
   /** Closes the connection. */
   async close(): Promise<void> {
     this.statements.clear();

@@ -1,27 +1,19 @@
 /**
  * The ProtectionPeriodStore port on SQLite. Ingestion reuses one prepared upsert inside one
  * IMMEDIATE transaction (the bulk path: see bench/bulkIngest.ts for rows per second); the
- * report stream is one or two ordered index scans read in batches (see `PeriodQueries.ts`).
+ * report stream merges ordered scans of the periods and of their VMs (`SqlitePeriodStream`).
  */
 import { ProtectionPeriodStore } from "@tally/core";
 import { Effect, Option } from "effect";
 import {
   countOverlappingQuery,
   earliestStartQuery,
-  overlappingPeriodsQuery,
   periodParts,
 } from "../queries/PeriodQueries.ts";
-import { periodRowFromArray } from "../records/StreamRows.ts";
 import { distinct, unknownVmOf } from "../records/UnknownReferences.ts";
-import { ONGOING_END_SQL } from "../schema/Database.ts";
-import { sqliteRowStream } from "./SqliteCursor.ts";
 import type { SqliteDatabase } from "./SqliteDatabase.ts";
-
-/** Inserts or replaces a period; its tenant is the VM's (the VMs are checked before). */
-const upsertPeriodSql = `insert into protection_periods (id, vm_id, tenant_id, start_at, end_at)
-  values (?, ?, (select tenant_id from vms where id = ?), ?, coalesce(?, ${ONGOING_END_SQL}))
-  on conflict (id) do update set vm_id = excluded.vm_id, tenant_id = excluded.tenant_id,
-    start_at = excluded.start_at, end_at = excluded.end_at`;
+import { makeSqliteFactWriter } from "./SqliteFactWrites.ts";
+import { sqlitePeriodStream } from "./SqlitePeriodStream.ts";
 
 /** Which of the VM ids in a JSON array exist. */
 const knownVmsSql = "select id from vms where id in (select value from json_each(?))";
@@ -34,25 +26,18 @@ export const makeSqliteProtectionPeriodStore = (
     upsertPeriods: (periods) =>
       database.use("ProtectionPeriodStore.upsertPeriods", (db) => {
         if (periods.length === 0) return;
-        const upsert = db.statement(upsertPeriodSql);
+        const write = makeSqliteFactWriter((sql) => db.statement(sql));
         const knownVms = db.statement(knownVmsSql).pluck();
         db.writeTransaction(() => {
           const vmIds = distinct(periods, (p) => p.vmId);
           const known = new Set(knownVms.all(JSON.stringify(vmIds)) as Array<string>);
           const unknown = unknownVmOf("ProtectionPeriodStore.upsertPeriods", periods, known);
           if (unknown !== undefined) throw unknown;
-          for (const p of periods) upsert.run(p.id, p.vmId, p.vmId, p.start, p.end);
+          for (const period of periods) write.period(period);
         });
       }),
     streamOverlapping: (interval, filter) =>
-      sqliteRowStream(
-        database,
-        "ProtectionPeriodStore.streamOverlapping",
-        periodParts(filter).map((part) =>
-          overlappingPeriodsQuery(database.kysely, interval, part).compile(),
-        ),
-        periodRowFromArray,
-      ),
+      sqlitePeriodStream(database, "ProtectionPeriodStore.streamOverlapping", interval, filter),
     countOverlapping: (interval, filter) =>
       Effect.map(
         Effect.forEach(periodParts(filter), (part) =>

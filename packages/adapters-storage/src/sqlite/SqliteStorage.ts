@@ -14,9 +14,11 @@ import {
 } from "@tally/core";
 import { Context, Effect, Layer } from "effect";
 import { classifySqliteError } from "../errors/SqliteErrorClassifier.ts";
-import type { StoragePorts } from "../StoragePorts.ts";
+import { FactImport } from "../importing/FactImport.ts";
+import type { StorageServices } from "../StoragePorts.ts";
 import { makeSqliteAccountStore } from "./SqliteAccountStore.ts";
 import { SqliteDatabase } from "./SqliteDatabase.ts";
+import { makeSqliteFactImport } from "./SqliteFactImport.ts";
 import { makeSqliteLicenseStore } from "./SqliteLicenseStore.ts";
 import { makeSqliteProtectionPeriodStore } from "./SqliteProtectionPeriodStore.ts";
 import { makeSqliteReportStore, sweepOrphanReportFiles } from "./SqliteReportStore.ts";
@@ -61,6 +63,7 @@ const build = (options: SqliteStorageOptions) =>
       Context.add(LicenseStore, makeSqliteLicenseStore(database)),
       Context.add(TaskStore, makeSqliteTaskStore(database)),
       Context.add(ReportStore, reportStore),
+      Context.add(FactImport, makeSqliteFactImport(database)),
       Context.add(AccountStore, makeSqliteAccountStore(database)),
     );
   });
@@ -68,6 +71,6 @@ const build = (options: SqliteStorageOptions) =>
 /** SQLite storage: every storage port over one database file. */
 export const SqliteStorage = {
   /** A layer with every storage port over `options.filename`, closed when its scope ends. */
-  layer: (options: SqliteStorageOptions): Layer.Layer<StoragePorts, StorageError> =>
+  layer: (options: SqliteStorageOptions): Layer.Layer<StorageServices, StorageError> =>
     Layer.effectContext(build(options)),
 } as const;

@@ -1,6 +1,7 @@
 /**
  * The TenantDirectory port on SQLite. Upserts run prepared statements in a loop inside one
- * IMMEDIATE transaction; a VM that changes tenant carries its periods' `tenant_id` along.
+ * IMMEDIATE transaction (`SqliteFactWrites`); a VM that changes tenant carries its periods'
+ * `tenant_id` along.
  */
 import { TenantDirectory } from "@tally/core";
 import { Option } from "effect";
@@ -11,15 +12,7 @@ import {
   vmsQuery,
 } from "../queries/DirectoryQueries.ts";
 import type { SqliteDatabase } from "./SqliteDatabase.ts";
-
-const upsertTenantSql =
-  "insert into tenants (id, name) values (?, ?) on conflict (id) do update set name = excluded.name";
-const upsertVmSql =
-  "insert into vms (id, name, tenant_id) values (?, ?, ?) on conflict (id) do update set name = excluded.name, tenant_id = excluded.tenant_id";
-const vmTenantSql = "select tenant_id from vms where id = ?";
-/** Finds the VM's periods through the report index's (tenant_id, vm_id) prefix. */
-const moveVmPeriodsSql =
-  "update protection_periods set tenant_id = ? where tenant_id is ? and vm_id = ?";
+import { makeSqliteFactWriter } from "./SqliteFactWrites.ts";
 
 /** A TenantDirectory over an open SQLite database. */
 export const makeSqliteTenantDirectory = (database: SqliteDatabase): TenantDirectory["Service"] =>
@@ -27,25 +20,17 @@ export const makeSqliteTenantDirectory = (database: SqliteDatabase): TenantDirec
     upsertTenants: (tenants) =>
       database.use("TenantDirectory.upsertTenants", (db) => {
         if (tenants.length === 0) return;
-        const upsert = db.statement(upsertTenantSql);
+        const write = makeSqliteFactWriter((sql) => db.statement(sql));
         db.writeTransaction(() => {
-          for (const tenant of tenants) upsert.run(tenant.id, tenant.name);
+          for (const tenant of tenants) write.tenant(tenant);
         });
       }),
     upsertVms: (vms) =>
       database.use("TenantDirectory.upsertVms", (db) => {
         if (vms.length === 0) return;
-        const upsert = db.statement(upsertVmSql);
-        const vmTenant = db.statement(vmTenantSql);
-        const moveVmPeriods = db.statement(moveVmPeriodsSql);
+        const write = makeSqliteFactWriter((sql) => db.statement(sql));
         db.writeTransaction(() => {
-          for (const vm of vms) {
-            const previous = vmTenant.get(vm.id) as { tenant_id: string | null } | undefined;
-            upsert.run(vm.id, vm.name, vm.tenantId);
-            if (previous !== undefined && previous.tenant_id !== vm.tenantId) {
-              moveVmPeriods.run(vm.tenantId, previous.tenant_id, vm.id);
-            }
-          }
+          for (const vm of vms) write.vm(vm);
         });
       }),
     getTenant: (id) =>

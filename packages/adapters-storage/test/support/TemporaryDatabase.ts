@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Effect, Layer } from "effect";
 import { afterAll } from "vitest";
-import { SqliteStorage, type StoragePorts } from "../../src/index.ts";
+import { SqliteStorage, type StorageServices } from "../../src/index.ts";
 
 const created: Array<string> = [];
 afterAll(() => {
@@ -22,7 +22,7 @@ export const temporaryDirectory = (prefix = "tally-sqlite-"): string => {
 };
 
 /** SQLite storage over a fresh file in a fresh directory, deleted when the scope ends. */
-export const freshSqliteStorage = (): Layer.Layer<StoragePorts, unknown> =>
+export const freshSqliteStorage = (): Layer.Layer<StorageServices, unknown> =>
   Layer.unwrap(
     Effect.acquireRelease(
       Effect.sync(() => temporaryDirectory()),

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { Effect, Layer } from "effect";
 import pg from "pg";
-import { PostgresStorage, type StoragePorts } from "../../src/index.ts";
+import { PostgresStorage, type StorageServices } from "../../src/index.ts";
 
 /** The server the tests use. */
 export const testPostgresUrl =
@@ -67,7 +67,7 @@ export const scopedSchema = Effect.acquireRelease(Effect.sync(freshSchemaName), 
 );
 
 /** PostgreSQL storage in a fresh schema, dropped when the scope ends. */
-export const freshPostgresStorage = (): Layer.Layer<StoragePorts, unknown> =>
+export const freshPostgresStorage = (): Layer.Layer<StorageServices, unknown> =>
   Layer.unwrap(
     Effect.map(scopedSchema, (schema) =>
       PostgresStorage.layer({ connectionString: testPostgresUrl, schema, poolSize: 4 }),

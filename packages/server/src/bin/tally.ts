@@ -3,11 +3,22 @@
  * The `tally` executable: parses the command line and runs the command as the process
  * (`pnpm tally <command>`, or `node packages/server/src/bin/tally.ts <command>` on Node 24).
  *
+ * It loads only what the command needs. `tally --version` is answered here, before effect is
+ * loaded at all; everything else goes to the command line (`runTally.ts`), which loads a
+ * command's module only when that command runs (see `TallyCommand.ts`): `--help` loads the
+ * parser and nothing of the stores, `report` and `import` no HTTP stack, `import` no renderer.
+ *
  * Node's compile cache is switched on before anything else loads: later starts reuse the
  * compiled (and type-stripped) modules instead of running the TypeScript stripper again, which
  * makes start-up faster and keeps ~25 MiB of the stripper's memory out of every process
  * (measured with packages/server/bench/report-path.bench.ts). Set NODE_DISABLE_COMPILE_CACHE=1
  * to turn it off.
+ *
+ * V8's allocation-site pretenuring is switched off, at start, from here (so however `tally` is
+ * started): a stream of report rows or import facts that once outlives a few scavenges (a
+ * batch waiting for a write) makes V8 allocate every later one of that site straight in the old
+ * generation, where they pile up as garbage until a full collection. Two runs in five of a 1M-row
+ * CSV report then peaked at ~235 MiB instead of ~139 MiB, no faster (report-path.bench.ts).
  *
  * V8's young generation is capped at 4 MiB semi-spaces (the shebang and `pnpm tally` pass
  * `--max-semi-space-size=4`; pass it yourself, or through NODE_OPTIONS, when starting this file
@@ -16,6 +27,15 @@
  * of 208 MiB; 100k-row PDF: ~170 instead of ~230 MiB; see the README's performance section).
  */
 import { enableCompileCache } from "node:module";
+import { setFlagsFromString } from "node:v8";
 
+// Set while nothing has been allocated that it would apply to (see above).
+setFlagsFromString("--no-allocation-site-pretenuring");
 enableCompileCache();
-await import("./runTally.ts");
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
+  const { tallyVersion } = await import("../cli/TallyVersion.ts");
+  process.stdout.write(`tally v${tallyVersion}\n`);
+} else {
+  await import("./runTally.ts");
+}

@@ -5,16 +5,18 @@
  */
 import { Effect, Option } from "effect";
 import { Argument, Command, Flag } from "effect/cli";
-import { importKinds } from "../importing/ImportRecords.ts";
+import {
+  importColumns,
+  importKindNamed,
+  importKindNames,
+  importKinds,
+} from "../importing/ImportKinds.ts";
 
 /**
  * Loads a command's module when the command runs: `tally --help` and light commands do not
  * pay for loading the HTTP server, the PDF renderer and the database drivers.
  */
 const load = <M>(module: () => Promise<M>) => Effect.promise(module);
-
-/** The version `tally --version` prints. */
-export const tallyVersion = "0.2.0";
 
 const config = Flag.String("config").pipe(
   Flag.withDescription(
@@ -141,9 +143,14 @@ const report = Command.make("report").pipe(
 const importCommand = Command.make(
   "import",
   {
-    kind: Argument.Literals("kind", importKinds).pipe(
+    kind: Argument.ChoiceWithValue(
+      "kind",
+      importKindNames.map((name) => [name, importKindNamed(name)] as const),
+    ).pipe(
       Argument.withDescription(
-        "what the file holds (load tenants before vms, vms before periods, ...)",
+        "what the file holds (load tenants before vms, vms before protection-periods, " +
+          "organizations before users, users before license-events; `periods` is another " +
+          "name for protection-periods)",
       ),
     ),
     file: Argument.String("file").pipe(
@@ -157,9 +164,10 @@ const importCommand = Command.make(
     ),
 ).pipe(
   Command.withDescription(
-    "Import facts from a CSV or JSON file. Columns: tenants id,name; vms id,name,tenantId; " +
-      "periods id,vmId,start,end; organizations id,name,capacity,tenantId; users " +
-      "id,name,organizationId; license-events id,userId,kind,at (assigned|revoked).",
+    `Import facts from a CSV or JSON file, all or nothing: a bad row, or one naming a fact ` +
+      `that does not exist, stops the import with its row and column, and nothing is written. ` +
+      `Columns: ${importKinds.map((kind) => `${kind} ${importColumns[kind].join(",")}`).join("; ")} ` +
+      "(kind: assigned|revoked).",
   ),
 );
 

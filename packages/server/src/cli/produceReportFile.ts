@@ -1,8 +1,9 @@
 /**
  * A report made in this process, without HTTP: submit the task (the same use case the APIs
- * call), run the worker use case until the task is finished, show its progress, then write
- * the report's bytes to a file — under a temporary name first, renamed when complete, so a
- * file with the final name is always a whole report.
+ * call), run the worker use case until the task is finished, show its progress, and write the
+ * report's bytes to a file as they are stored (`ReportFileTee`) — under a temporary name
+ * first, renamed when the task has Succeeded, so a file with the final name is always a whole
+ * report. If another process ran the task, the stored report is copied to the file instead.
  *
  * This process runs only its own task (the core's `runTask`), never others queued in the same
  * database. If a running server sharing the database claims ours first, the loop waits until
@@ -15,6 +16,7 @@ import {
   getTask,
   isTerminal,
   type ReportMeta,
+  ReportStore,
   type ReportTask,
   readReport,
   releaseHeldTasks,
@@ -27,6 +29,7 @@ import { Duration, Effect, Fiber, Option, Schema, Stream } from "effect";
 import { commandLinePrincipal } from "../wiring/CommandLinePrincipal.ts";
 import { processWorkerPrefix } from "../worker/WorkerPool.ts";
 import { makeProgressDisplay } from "./ProgressDisplay.ts";
+import { makeReportFileTee } from "./ReportFileTee.ts";
 
 /** The task did not produce a report (it failed or was cancelled). */
 export class ReportNotProducedError extends Schema.TaggedError<ReportNotProducedError>()(
@@ -123,12 +126,18 @@ export const produceReportFile = (
         ),
       ),
     );
+    const tee = makeReportFileTee(yield* ReportStore, submitted.id, (draft) =>
+      resolve(options.out ?? draft.fileName),
+    );
     const task = yield* runUntilFinished(submitted.id, workerId).pipe(
+      Effect.provideService(ReportStore, tee.store),
       Effect.ensuring(Fiber.interrupt(watch)),
+      Effect.onError(() => tee.discard),
     );
     display.update({ state: task.state._tag, progress: task.progress });
     display.done();
     if (task.state._tag !== "Succeeded") {
+      yield* tee.discard;
       const detail =
         task.state._tag === "Failed"
           ? `${task.state.error.code}: ${task.state.error.message}`
@@ -136,8 +145,9 @@ export const produceReportFile = (
       return yield* new ReportNotProducedError({ taskId: task.id, state: task.state._tag, detail });
     }
     const download = yield* readReport(commandLinePrincipal, task.state.reportId);
-    const path = resolve(options.out ?? download.meta.fileName);
-    yield* writeFileAtomically(path, download.content);
+    const teed = yield* tee.commit(download.meta.id).pipe(Effect.ensuring(tee.discard));
+    const path = teed ?? resolve(options.out ?? download.meta.fileName);
+    if (teed === undefined) yield* writeFileAtomically(path, download.content);
     yield* Effect.logInfo("report written").pipe(
       Effect.annotateLogs({ taskId: task.id, reportId: download.meta.id, path }),
     );

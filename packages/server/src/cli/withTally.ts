@@ -1,42 +1,9 @@
 /**
- * What every command does first: load and validate the configuration, install the JSON
- * logger, wire the services, and run the command's program in a scope that closes the
- * database (and everything else) when it ends, however it ends.
+ * The environment of the commands that make reports or serve them: the configuration and
+ * every Tally service (see `CommandEnvironment`).
  */
-import type { StorageError } from "@tally/core";
-import { Effect, Option, type Scope } from "effect";
-import { GlobalFlag } from "effect/cli";
-import type { ConfigError } from "../config/ConfigError.ts";
-import { loadConfig } from "../config/loadConfig.ts";
-import type { TallyConfig } from "../config/TallyConfig.ts";
-import { JsonLoggerLayer, type LogDestination } from "../logging/JsonLogger.ts";
-import { makeTallyLayer, type TallyServices } from "../wiring/TallyLayer.ts";
-
-/** How a command wants its environment. */
-export interface TallyEnvironmentOptions {
-  /** `--config`, if given. */
-  readonly configPath: string | undefined;
-  /** Where log lines go (`serve`/`worker`: stdout; other commands: stderr). */
-  readonly logTo: LogDestination;
-  /** Changes the command makes to the loaded configuration (e.g. the demo's own database). */
-  readonly adjust?: (config: TallyConfig) => TallyConfig;
-}
+import { makeTallyLayer } from "../wiring/TallyLayer.ts";
+import { withEnvironment } from "./CommandEnvironment.ts";
 
 /** Runs `program` with the configuration and every Tally service. */
-export const withTally = <A, E, R>(
-  options: TallyEnvironmentOptions,
-  program: (config: TallyConfig) => Effect.Effect<A, E, R>,
-): Effect.Effect<A, E | ConfigError | StorageError, Exclude<R, TallyServices | Scope.Scope>> =>
-  Effect.gen(function* () {
-    const loaded = yield* loadConfig({ configPath: options.configPath });
-    const adjusted = options.adjust === undefined ? loaded : options.adjust(loaded);
-    // `--log-level` on the command line wins over TALLY_LOG_LEVEL and the file.
-    const flagLevel = Option.flatten(yield* Effect.serviceOption(GlobalFlag.LogLevel));
-    const config = Option.isSome(flagLevel) ? { ...adjusted, logLevel: flagLevel.value } : adjusted;
-    return yield* program(config).pipe(
-      // The command's own scope (workers, HTTP server) closes before the database does.
-      Effect.scoped,
-      Effect.provide(makeTallyLayer(config)),
-      Effect.provide(JsonLoggerLayer(options.logTo, config.logLevel)),
-    );
-  }) as Effect.Effect<A, E | ConfigError | StorageError, Exclude<R, TallyServices | Scope.Scope>>;
+export const withTally = withEnvironment(makeTallyLayer);

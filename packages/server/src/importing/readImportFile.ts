@@ -1,129 +1,27 @@
 /**
- * Reads an import file in batches: CSV (streamed with fast-csv, so a file of millions of rows
- * needs memory for one batch only; `;` or `,` separated, detected from the header) or JSON (an
- * array of objects). The format comes from the extension. Every row is decoded before its
- * batch is handed on; the first bad row stops the import with its place in the file.
+ * Reads an import file as a stream of batches of facts: CSV (read in chunks, so a file of
+ * millions of rows needs memory for one batch only; `;` or `,` separated, detected from the
+ * header) or JSON (an array of objects, read whole). The format comes from the extension.
+ * Every row is decoded on the way (`ImportRecords`); the first bad one fails the stream with
+ * its place in the file — `file.csv row 7` (the line the record starts on) or `file.json [6]`
+ * — and the column at fault.
  */
-import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import { open, readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
-import { Effect, Result } from "effect";
-import { parse } from "fast-csv";
+import type { FactBatch, FactOf } from "@tally/adapters-storage";
+import { Effect, Result, Stream } from "effect";
 import { CommandInputError } from "../cli/CommandInputError.ts";
-import {
-  type ImportKind,
-  type ImportRecordOf,
-  importColumns,
-  type RawRow,
-  rowDecoders,
-} from "./ImportRecords.ts";
+import { CsvRecords, CsvSyntaxError } from "./CsvRecords.ts";
+import { type ImportKind, importColumns, optionalImportColumns } from "./ImportKinds.ts";
+import { RowProblem, rowDecoders } from "./ImportRecords.ts";
 
-/** Rows handed on at once (one transaction each in the store). */
-export const importBatchSize = 5_000;
+/** Facts handed on at once. */
+export const importBatchSize = 1_000;
+/** Bytes read from a CSV file at once. */
+const readBytes = 1 << 15;
 
 const fileProblem = (path: string, expected: string, actual: string) =>
   new CommandInputError({ input: path, expected, actual });
-
-const readHead = (path: string): string => {
-  const fd = openSync(path, "r");
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    const length = readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, length).toString("utf8");
-  } finally {
-    closeSync(fd);
-  }
-};
-
-const checkHeader = (
-  path: string,
-  kind: ImportKind,
-  header: ReadonlyArray<string>,
-): CommandInputError | undefined => {
-  const missing = importColumns[kind].filter(
-    (column) => !header.includes(column) && column !== "tenantId" && column !== "end",
-  );
-  return missing.length === 0
-    ? undefined
-    : fileProblem(
-        path,
-        `a CSV header with the columns ${importColumns[kind].join(", ")}`,
-        `a header without ${missing.join(", ")} (${JSON.stringify(header.join(","))})`,
-      );
-};
-
-/** Hands out the file's raw rows a batch at a time; an empty batch means the end. */
-type RowSource = () => Promise<ReadonlyArray<unknown>>;
-
-const csvRows = (path: string, kind: ImportKind): Effect.Effect<RowSource, CommandInputError> =>
-  Effect.try({
-    try: () => readHead(path).replace(/^\uFEFF/, ""),
-    catch: (error) => fileProblem(path, "a readable file", (error as Error).message),
-  }).pipe(
-    Effect.flatMap((head) => {
-      const firstLine = head.split(/\r?\n/, 1)[0] ?? "";
-      const delimiter = firstLine.split(";").length > firstLine.split(",").length ? ";" : ",";
-      const header = firstLine.split(delimiter).map((h) => h.trim().replace(/^"|"$/g, ""));
-      const problem = checkHeader(path, kind, header);
-      if (problem !== undefined) return Effect.fail(problem);
-      const parser = createReadStream(path).pipe(
-        parse<RawRow, RawRow>({ headers: true, delimiter, ignoreEmpty: true, trim: true }),
-      );
-      const rows = (parser as AsyncIterable<RawRow>)[Symbol.asyncIterator]();
-      // One promise per batch, not per row: the parser is pulled directly.
-      return Effect.succeed<RowSource>(async () => {
-        const batch: RawRow[] = [];
-        while (batch.length < importBatchSize) {
-          const next = await rows.next();
-          if (next.done === true) break;
-          batch.push(next.value);
-        }
-        return batch;
-      });
-    }),
-  );
-
-const jsonRows = (path: string): Effect.Effect<RowSource, CommandInputError> =>
-  Effect.try({
-    try: () => JSON.parse(readHeadAll(path)) as unknown,
-    catch: (error) =>
-      fileProblem(path, "a JSON array of objects", `unreadable JSON (${(error as Error).message})`),
-  }).pipe(
-    Effect.flatMap((value) => {
-      if (!Array.isArray(value)) {
-        return Effect.fail(
-          fileProblem(
-            path,
-            "a JSON array of objects",
-            `a JSON ${value === null ? "null" : typeof value}`,
-          ),
-        );
-      }
-      let offset = 0;
-      return Effect.succeed<RowSource>(async () => {
-        const batch = value.slice(offset, offset + importBatchSize);
-        offset += batch.length;
-        return batch;
-      });
-    }),
-  );
-
-const readHeadAll = (path: string): string => {
-  const fd = openSync(path, "r");
-  try {
-    const chunks: Buffer[] = [];
-    const buffer = Buffer.alloc(1024 * 1024);
-    for (;;) {
-      const length = readSync(fd, buffer, 0, buffer.length, null);
-      if (length === 0) break;
-      chunks.push(Buffer.from(buffer.subarray(0, length)));
-    }
-    return Buffer.concat(chunks)
-      .toString("utf8")
-      .replace(/^\uFEFF/, "");
-  } finally {
-    closeSync(fd);
-  }
-};
 
 /** The file's format from its extension, or an error naming what is accepted. */
 export const importFormatOf = (path: string): Result.Result<"csv" | "json", CommandInputError> => {
@@ -139,48 +37,202 @@ export const importFormatOf = (path: string): Result.Result<"csv" | "json", Comm
   );
 };
 
-/**
- * Decodes the file's rows of `kind` and hands them on in batches of `importBatchSize`;
- * returns how many records were handed on.
- */
-export const forEachImportBatch = <K extends ImportKind, E, R>(
+/** Collects decoded facts into batches, naming a bad row by its place. */
+class BatchBuilder<A> {
+  facts: Array<A> = [];
+  places: Array<number> = [];
+  private readonly decode: (row: ReadonlyArray<unknown>) => A;
+  private readonly describePlace: (place: number) => string;
+
+  constructor(
+    decode: (row: ReadonlyArray<unknown>) => A,
+    describePlace: (place: number) => string,
+  ) {
+    this.decode = decode;
+    this.describePlace = describePlace;
+  }
+
+  add(row: ReadonlyArray<unknown>, place: number): void {
+    try {
+      this.facts.push(this.decode(row));
+    } catch (error) {
+      if (!(error instanceof RowProblem)) throw error;
+      throw new CommandInputError({
+        input: `${this.describePlace(place)}, ${error.column}`,
+        expected: error.expected,
+        actual: error.actual,
+      });
+    }
+    this.places.push(place);
+  }
+
+  get full(): boolean {
+    return this.facts.length >= importBatchSize;
+  }
+
+  take(): FactBatch<A> {
+    const batch = { facts: this.facts, places: this.places };
+    this.facts = [];
+    this.places = [];
+    return batch;
+  }
+}
+
+/** The delimiter of a header line: `;` when it splits the line into more cells than `,`. */
+const delimiterOf = (headerLine: string): string =>
+  headerLine.split(";").length > headerLine.split(",").length ? ";" : ",";
+
+/** Where each of the kind's columns is in the header (-1: absent), or the problem. */
+const columnPlaces = (
+  path: string,
+  kind: ImportKind,
+  header: ReadonlyArray<string>,
+): ReadonlyArray<number> => {
+  const columns = importColumns[kind];
+  const duplicate = header.find((name, i) => header.indexOf(name) !== i);
+  if (duplicate !== undefined) {
+    throw fileProblem(
+      path,
+      "a CSV header naming each column once",
+      `${JSON.stringify(duplicate)} twice`,
+    );
+  }
+  const missing = columns.filter(
+    (column) => !header.includes(column) && !optionalImportColumns.has(column),
+  );
+  if (missing.length > 0) {
+    throw fileProblem(
+      path,
+      `a CSV header with the columns ${columns.join(", ")}`,
+      `a header without ${missing.join(", ")} (${JSON.stringify(header.join(","))})`,
+    );
+  }
+  return columns.map((column) => header.indexOf(column));
+};
+
+/** The facts of a CSV file, in batches. */
+async function* csvBatches<K extends ImportKind>(
   kind: K,
   path: string,
-  onBatch: (records: ReadonlyArray<ImportRecordOf[K]>) => Effect.Effect<void, E, R>,
-): Effect.Effect<number, CommandInputError | E, R> =>
-  Effect.gen(function* () {
-    const format = yield* Effect.fromResult(importFormatOf(path));
-    const decode = rowDecoders[kind] as (
-      row: RawRow,
-      where: string,
-    ) => Result.Result<ImportRecordOf[K], CommandInputError>;
-    const name = basename(path);
-    // CSV rows are counted like a spreadsheet does: the header is row 1.
-    const place =
-      format === "csv" ? (i: number) => `${name} row ${i + 2}` : (i: number) => `${name} [${i}]`;
-    const source = yield* format === "csv" ? csvRows(path, kind) : jsonRows(path);
-    let index = 0;
-    for (;;) {
-      const rows = yield* Effect.tryPromise({
-        try: source,
-        catch: (error) => fileProblem(path, "a well-formed CSV file", (error as Error).message),
-      });
-      if (rows.length === 0) break;
-      const records: Array<ImportRecordOf[K]> = [];
-      for (const row of rows) {
-        const where = place(index++);
-        if (row === null || typeof row !== "object" || Array.isArray(row)) {
-          return yield* fileProblem(
-            where,
-            `an object with ${importColumns[kind].join(", ")}`,
-            JSON.stringify(row) ?? String(row),
-          );
-        }
-        const decoded = decode(row as RawRow, where);
-        if (Result.isFailure(decoded)) return yield* decoded.failure;
-        records.push(decoded.success);
+): AsyncGenerator<FactBatch<FactOf[K]>> {
+  const name = basename(path);
+  const batch = new BatchBuilder<FactOf[K]>(
+    rowDecoders[kind] as (row: ReadonlyArray<unknown>) => FactOf[K],
+    (line) => `${name} row ${line}`,
+  );
+  const file = await open(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(readBytes);
+    const decoder = new TextDecoder("utf-8");
+    let reader: CsvRecords | undefined;
+    let places: ReadonlyArray<number> = [];
+    let width = 0;
+    /** The row as the kind's columns, in order; a short record's missing cells are empty. */
+    const onRecord = (cells: Array<string>, line: number) => {
+      if (width === 0) {
+        places = columnPlaces(path, kind, cells);
+        width = cells.length;
+        return;
       }
-      yield* onBatch(records);
+      if (cells.length > width) {
+        throw fileProblem(
+          `${name} row ${line}`,
+          `at most ${width} cells, as the header has`,
+          `${cells.length} cells`,
+        );
+      }
+      batch.add(
+        places.map((at) => (at < 0 ? undefined : (cells[at] ?? ""))),
+        line,
+      );
+    };
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, readBytes, null);
+      const final = bytesRead === 0;
+      const text = final
+        ? decoder.decode()
+        : decoder.decode(buffer.subarray(0, bytesRead), { stream: true });
+      reader ??= new CsvRecords(delimiterOf(text.split(/\r\n|\n|\r/, 1)[0] ?? ""));
+      try {
+        reader.push(text, final, onRecord);
+      } catch (error) {
+        if (!(error instanceof CsvSyntaxError)) throw error;
+        throw fileProblem(`${name} row ${error.line}`, "well-formed CSV", error.message);
+      }
+      if (batch.full || (final && batch.facts.length > 0)) yield batch.take();
+      if (final) break;
     }
-    return index;
-  });
+    if (width === 0) {
+      throw fileProblem(
+        path,
+        `a CSV header with the columns ${importColumns[kind].join(", ")}`,
+        "an empty file",
+      );
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+/** The facts of a JSON file (an array of objects), in batches. */
+async function* jsonBatches<K extends ImportKind>(
+  kind: K,
+  path: string,
+): AsyncGenerator<FactBatch<FactOf[K]>> {
+  const name = basename(path);
+  let items: unknown;
+  try {
+    items = JSON.parse((await readFile(path, "utf8")).replace(/^\uFEFF/, ""));
+  } catch (error) {
+    throw fileProblem(
+      path,
+      "a JSON array of objects",
+      `unreadable JSON (${(error as Error).message})`,
+    );
+  }
+  if (!Array.isArray(items)) {
+    throw fileProblem(
+      path,
+      "a JSON array of objects",
+      `a JSON ${items === null ? "null" : typeof items}`,
+    );
+  }
+  const columns = importColumns[kind];
+  const batch = new BatchBuilder<FactOf[K]>(
+    rowDecoders[kind] as (row: ReadonlyArray<unknown>) => FactOf[K],
+    (index) => `${name} [${index}]`,
+  );
+  for (let i = 0; i < items.length; i++) {
+    const item: unknown = items[i];
+    if (item === null || typeof item !== "object" || Array.isArray(item)) {
+      throw fileProblem(
+        `${name} [${i}]`,
+        `an object with ${columns.join(", ")}`,
+        JSON.stringify(item) ?? String(item),
+      );
+    }
+    batch.add(
+      columns.map((column) => (item as Record<string, unknown>)[column]),
+      i,
+    );
+    if (batch.full) yield batch.take();
+  }
+  if (batch.facts.length > 0) yield batch.take();
+}
+
+/** The facts of the file, decoded, in batches of `importBatchSize`. */
+export const importBatches = <K extends ImportKind>(
+  kind: K,
+  path: string,
+): Effect.Effect<Stream.Stream<FactBatch<FactOf[K]>, CommandInputError>, CommandInputError> =>
+  Effect.map(Effect.fromResult(importFormatOf(path)), (format) =>
+    Stream.suspend(() =>
+      Stream.fromAsyncIterable(
+        format === "csv" ? csvBatches(kind, path) : jsonBatches(kind, path),
+        (error) =>
+          error instanceof CommandInputError
+            ? error
+            : fileProblem(path, "a readable file", (error as Error).message),
+      ),
+    ),
+  );

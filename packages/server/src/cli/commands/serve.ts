@@ -6,7 +6,7 @@
  * server and the database close, and the process exits 0.
  */
 import { createServer } from "node:http";
-import { NodeHttpServer } from "@effect/platform-node";
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer";
 import { HttpLive, nodeHttpServerOptions } from "@tally/adapters-http";
 import { Context, Duration, Effect, Layer } from "effect";
 import { HttpServer } from "effect/http";
