@@ -221,7 +221,7 @@ describe("merging protection periods into report lines", () => {
     );
   });
 
-  it("unions plain periods into disjoint, non-touching periods covering the same instants", () => {
+  it("unions plain periods into disjoint, non-touching, non-empty periods covering the same instants", () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -237,6 +237,7 @@ describe("merging protection periods into report lines", () => {
               periods.some((p) => covers(p.start, p.end, x)),
             );
           }
+          for (const p of merged) expect(p.end === null || p.start < p.end).toBe(true);
           for (let i = 1; i < merged.length; i++) {
             const previous = merged[i - 1] as { end: number | null };
             expect(previous.end).not.toBeNull();
@@ -268,6 +269,16 @@ describe("merging protection periods into report lines", () => {
           ongoing: false,
         },
       ]);
+    });
+
+    it("drops empty and reversed plain periods from a union", () => {
+      expect(
+        mergeIntervals([
+          { start: 5, end: 5 },
+          { start: 9, end: 3 },
+          { start: 20, end: 30 },
+        ]),
+      ).toEqual([{ start: 20, end: 30 }]);
     });
 
     it("keeps periods separated by a gap as separate lines", () => {

@@ -287,6 +287,16 @@ describe("releaseTask", () => {
     });
   });
 
+  it("gives back only the attempt it releases, after earlier attempts expired", () => {
+    let task = queued(3);
+    task = ok(claimTask(task, { workerId: "w1", now: T0, leaseMs }));
+    task = ok(expireLease(task, { now: T0 + leaseMs }));
+    task = ok(claimTask(task, { workerId: "w2", now: T0 + leaseMs, leaseMs }));
+    expect(task.attempts).toBe(2);
+    task = ok(releaseTask(task, { workerId: "w2", now: T0 + leaseMs + 1 }));
+    expect(task).toMatchObject({ state: { _tag: "Queued" }, attempts: 1 });
+  });
+
   it("cancels instead when cancellation was requested", () => {
     const stopping = ok(requestCancel(running(), { now: T0 + 2_000 }));
     expect(ok(releaseTask(stopping, { workerId: "w1", now: T0 + 3_000 })).state._tag).toBe(
@@ -433,6 +443,14 @@ const expectLawfulStep = (
   );
   expect(next.id).toBe(before.id);
   expect(next.createdAt).toBe(before.createdAt);
+  if (before.state._tag === "Queued" && next.state._tag === "Running") {
+    expect(next.attempts, "a claim uses an attempt").toBe(before.attempts + 1);
+  }
+  if (before.state._tag === "Running" && next.state._tag === "Queued") {
+    expect(next.attempts, "a release gives its attempt back, an expired lease does not").toBe(
+      event.kind === "release" ? before.attempts - 1 : before.attempts,
+    );
+  }
   if (before.state._tag === "Running" && next.state._tag === "Running") {
     expect(next.attempts, "the same attempt").toBe(before.attempts);
     expect(next.progress, "progress never decreases within an attempt").toBeGreaterThanOrEqual(

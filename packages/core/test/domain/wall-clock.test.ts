@@ -93,6 +93,8 @@ describe("parseWallClock", () => {
       second: 0,
     });
     expect(wall("2024-02-29T23:59:59").day).toBe(29);
+    expect(wall("2000-02-29T00:00:00").day).toBe(29);
+    expect(wall("2024-12-31T00:00:00").day).toBe(31);
   });
 
   it.each([
@@ -116,6 +118,11 @@ describe("parseWallClock", () => {
     ["2024-02-30T00:00:00", "February 2024 has 29 days"],
     ["2023-02-29T00:00:00", "February 2023 has 28 days"],
     ["2024-04-31T00:00:00", "April 2024 has 30 days"],
+    ["2024-06-31T00:00:00", "June 2024 has 30 days"],
+    ["2024-09-31T00:00:00", "September 2024 has 30 days"],
+    ["2024-11-31T00:00:00", "November 2024 has 30 days"],
+    ["1900-02-29T00:00:00", "February 1900 has 28 days"],
+    ["2100-02-29T00:00:00", "February 2100 has 28 days"],
     ["2024-00-10T00:00:00", "month 0 does not exist"],
     ["2024-13-10T00:00:00", "month 13 does not exist"],
     ["2024-03-00T00:00:00", "March 2024 has 31 days"],
