@@ -10,38 +10,17 @@ import {
   expireLease,
   failTask,
   isTerminal,
-  newTask,
   releaseTask,
   renewLease,
   requestCancel,
   succeedTask,
 } from "../../src/domain/TaskLifecycle.ts";
 import { reportTaskArbitrary } from "../../src/testing/TaskArbitraries.ts";
+import { sampleQueuedTask, T0 } from "./SampleTask.ts";
 
-/** 2024-01-01T00:00:00Z */
-const T0 = 1_704_067_200_000;
 const leaseMs = 30_000;
 
-const queued = (maxAttempts = 3): ReportTask =>
-  newTask({
-    id: "t1",
-    type: "CreateTenantReport",
-    request: {
-      _tag: "TenantReport",
-      interval: { start: T0 - 86_400_000, end: T0 },
-      zone: { spec: "UTC", resolved: { _tag: "Fixed", offsetMinutes: 0 } },
-      tenant: { _tag: "AllTenants" },
-      format: "csv",
-      variant: "detail",
-      columns: "vendor",
-      separator: ";",
-    },
-    principal: { id: "admin", role: "Administrator", tenantId: null },
-    tenantScope: null,
-    now: T0,
-    maxAttempts,
-    idempotencyKey: null,
-  });
+const queued = sampleQueuedTask;
 
 const ok = <E>(result: Result.Result<ReportTask, E>): ReportTask => {
   if (Result.isFailure(result)) throw new Error(`expected success, got ${String(result.failure)}`);
