@@ -27,7 +27,7 @@ export default {
   htmlReporter: { fileName: "reports/mutation/mutation.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
   clearTextReporter: { allowEmojis: false, logTests: false },
-  ignorePatterns: ["bench", "reports"],
+  ignorePatterns: ["bench", "dist", "reports"],
   tempDirName: ".stryker-tmp",
   cleanTempDir: "always",
 };

@@ -5,4 +5,5 @@
  */
 export { CsvRenderer } from "./csv/CsvRenderer.ts";
 export { PdfRenderer } from "./pdf/PdfRenderer.ts";
+export * from "./RenderReport.ts";
 export { ReportRenderersLive } from "./ReportRenderersLive.ts";

@@ -223,7 +223,7 @@ describe("the CSV license overview", () => {
     expect(text.split("\r\n")).toEqual([
       "organizationId;organizationName;userId;userName;status;licensedSince;revokedAt",
       "org-a;ООО «Ромашка»;u-1;ivan@romashka.example;Licensed;2023-12-01T00:00:00+00:00;",
-      "org-a;ООО «Ромашка»;u-2;'+7 Мария;New;2024-03-05T09:30:00+00:00;2024-03-25T17:00:00+00:00",
+      "org-a;ООО «Ромашка»;u-2;'+7 Мария;Revoked;2024-03-05T09:30:00+00:00;2024-03-25T17:00:00+00:00",
       "org-b;Αθηνά Α.Ε.;u-3;Νίκος Παπαδόπουλος;Exceeded;2024-03-12T00:00:00+00:00;",
       "",
     ]);
@@ -237,10 +237,10 @@ describe("the CSV license overview", () => {
       ),
     );
     expect(text.split("\r\n")).toEqual([
-      "organizationId,organizationName,capacity,licensedAtEnd,newUsers,revokedUsers,exceededUsers,peakLicensed,peakAt,usagePercent",
-      "org-a,ООО «Ромашка»,10,1,1,1,0,2,2024-03-05T09:30:00+00:00,10.00",
-      "org-b,Αθηνά Α.Ε.,0,1,1,0,1,1,2024-03-12T00:00:00+00:00,",
-      "org-c,Empty Org,5,0,0,0,0,0,,0.00",
+      "organizationId,organizationName,capacity,licensedAtEnd,newUsers,revokedUsers,exceededUsers,peakLicensed,peakAt,usagePercent,peakUsagePercent,overCapacityHours",
+      "org-a,ООО «Ромашка»,10,1,1,1,0,2,2024-03-05T09:30:00+00:00,10.00,20.00,0.000",
+      "org-b,Αθηνά Α.Ε.,0,1,1,0,1,1,2024-03-12T00:00:00+00:00,,,480.000",
+      "org-c,Empty Org,5,0,0,0,0,0,,0.00,0.00,0.000",
       "",
     ]);
   });

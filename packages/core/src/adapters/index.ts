@@ -6,7 +6,9 @@ export * as InMemoryProtectionPeriodStore from "./InMemoryProtectionPeriodStore.
 export * as InMemoryReportStore from "./InMemoryReportStore.ts";
 export * as InMemoryTaskStore from "./InMemoryTaskStore.ts";
 export * as InMemoryTenantDirectory from "./InMemoryTenantDirectory.ts";
+export * from "./ListingOrder.ts";
 export * as ManualClock from "./ManualClock.ts";
+export * from "./PlainData.ts";
 export * as SequentialIdGenerator from "./SequentialIdGenerator.ts";
 export * from "./Sha256.ts";
 export * as SystemClock from "./SystemClock.ts";

@@ -8,38 +8,52 @@
  * ordered by id. Events with `at >= interval.end` are ignored; events of an organization that is
  * not in the list are skipped (it was filtered out, or created after the list was read).
  *
- * Rules, in the order they apply:
- * - A user is licensed from an `assigned` event until the next `revoked` event: a licence is the
- *   half-open period `[assigned, revoked)`. `assigned` while licensed changes nothing; `revoked`
- *   while not licensed is ignored.
- * - Events of one instant take effect together, so the outcome does not depend on event ids.
- *   Per user, the user is licensed after instant `t` when it was assigned at `t`, or was licensed
- *   before `t` and not revoked at `t` (an `assigned` and a `revoked` at the same instant: the
- *   assignment wins; a licence revoked and re-assigned at one instant continues unbroken). The
- *   instant's revocations apply first, then its new licences in userId order.
- * - Capacity: a licence that begins while the organization already has `capacity` licensed users
- *   is `Exceeded`, and stays so until it is revoked (later revocations of others do not change it).
- * - Lines: one line per licence that holds at some instant of `[start, end)`, ordered by
- *   organizationId, userId, licensedSince. A user assigned, revoked and assigned again within the
- *   interval gets one line per licence — each line is a true fact, and none is invented by
- *   joining them. Status: `Exceeded` when the licence began beyond capacity; else `New` when it
- *   began within the interval; else `Licensed`. `licensedSince` is when the licence began (it may
- *   be before the interval); `revokedAt` is its revocation when that falls within the interval,
- *   else null.
- * - Summary per organization: `licensedAtEnd` is the count just before `interval.end`;
- *   `newUsers` the distinct users with a licence beginning within the interval (Exceeded ones
- *   included); `revokedUsers` the distinct users with a revocation at an instant within the
- *   interval (a revocation exactly at `interval.start` counts, although that user has no line:
- *   the licence `[since, start)` holds at no instant of the interval); `exceededUsers` the
- *   distinct users with an `Exceeded` line; `peakLicensed` the largest count over `[start, end)`
- *   and `peakAt` the first instant it is reached (`interval.start` when the count carried in is
- *   already the peak; null when nobody is licensed in the interval); `usagePercent` is
- *   `licensedAtEnd / capacity * 100` rounded to 2 decimals, null when capacity is 0.
- *   Organizations without events appear with zeros.
+ * The license rules — one set, used by every figure, line and chart of the report:
  *
- * Memory: the state of the current organization's users and its lines (one per licence holding
- * in the interval), released when the stream moves to the next organization; the summaries are
- * one small object per organization.
+ * 1. Licences. A user is licensed from an `assigned` event until the next `revoked` event: a
+ *    licence is the half-open period `[assigned, revoked)`. `assigned` while licensed changes
+ *    nothing; `revoked` while not licensed is ignored. Events of one instant take effect
+ *    together, so the outcome does not depend on event ids: the user is licensed after instant
+ *    `t` when it was assigned at `t`, or was licensed before `t` and not revoked at `t` (an
+ *    `assigned` and a `revoked` of one user at one instant: the assignment wins, and a licence
+ *    revoked and re-assigned at one instant continues unbroken).
+ * 2. Seats. At any instant an organization's licences are ranked by when they began, earliest
+ *    first (ties by userId): the first `capacity` of them hold seats within capacity, any others
+ *    are beyond capacity. A seat is never taken away from an earlier licence by a later one; a
+ *    licence beyond capacity moves within capacity when earlier ones are revoked.
+ * 3. Lines. One line per licence that is held at some instant of `[start, end)` or revoked
+ *    within it (a licence revoked exactly at `start` gets its `Revoked` line), ordered by
+ *    organizationId, userId, licensedSince. A user assigned, revoked and assigned again within
+ *    the interval gets one line per licence. `licensedSince` is when the licence began (maybe
+ *    before the interval); `revokedAt` its revocation when that falls within the interval.
+ * 4. Status — where the licence stands at the end of the interval, so that the statuses of an
+ *    organization add up to its figures at the end:
+ *    - `Revoked`: revoked within the interval (`revokedAt` is set; no other status has it);
+ *    - `Exceeded`: held at the end, in a seat beyond capacity (rule 2);
+ *    - `New`: held at the end within capacity, and began within the interval;
+ *    - `Licensed`: held at the end within capacity, and began before the interval.
+ *    So `Licensed + New + Exceeded = licensedAtEnd`, `Exceeded = max(0, licensedAtEnd -
+ *    capacity)`, and the `Revoked` lines are the revocations of the interval.
+ * 5. Figures per organization:
+ *    - `licensedAtEnd`: licences held just before `end`;
+ *    - `newUsers`: distinct users with a licence that began within the interval (whatever its
+ *      status now: one revoked since shows `Revoked`, one beyond capacity `Exceeded`);
+ *    - `revokedUsers`: distinct users with a `Revoked` line;
+ *    - `exceededUsers`: the `Exceeded` lines;
+ *    - `peakLicensed`: the most licences held at once at an instant of `[start, end)`, and
+ *      `peakAt` the first such instant (`start` when the count carried in is already the peak;
+ *      null when nobody is licensed in the interval);
+ *    - usage, from the end and from the peak: `usagePercent = licensedAtEnd / capacity * 100`
+ *      and `peakUsagePercent = peakLicensed / capacity * 100`, rounded to 2 decimals, null when
+ *      the capacity is 0;
+ *    - `overCapacityMs`: how long within the interval more licences were held than the capacity;
+ *    - `licensedOverTime`: the most licences held at once within each time bucket of the
+ *      interval (`TimeBuckets`, at most `timelineBuckets` of them), for the chart.
+ *    Organizations without events appear with zeros.
+ *
+ * Memory: the state of the current organization — its users, its lines (one per licence of the
+ * interval) and one figure per time bucket — is a fresh value per organization, dropped when the
+ * stream moves to the next one; the summaries are one small object per organization.
  */
 import { Effect, Stream } from "effect";
 import { compareCodePoints } from "./CodePointOrder.ts";
@@ -47,11 +61,17 @@ import type { Instant } from "./Instant.ts";
 import type { LicenseEventRow, Organization } from "./License.ts";
 import type { LicenseUserLine, OrganizationSummary } from "./ReportContent.ts";
 import type { ReportingInterval } from "./ReportingInterval.ts";
+import { bucketOf, type TimeBuckets, timeBuckets } from "./TimeBuckets.ts";
+
+/** How many buckets `licensedOverTime` has at most unless asked otherwise: a day per bucket for a year. */
+export const defaultTimelineBuckets = 400;
 
 /** What a license overview needs: the interval and the organizations it covers, ordered by id. */
 export interface LicenseOverviewOptions {
   readonly interval: ReportingInterval;
   readonly organizations: ReadonlyArray<Organization>;
+  /** At most this many buckets in `licensedOverTime` (default `defaultTimelineBuckets`). */
+  readonly timelineBuckets?: number;
 }
 
 /** The whole content of a license overview. */
@@ -74,23 +94,25 @@ interface UserState {
   userName: string;
   licensed: boolean;
   since: number;
-  exceeded: boolean;
   /** Listed among the current instant's users. */
   pending: boolean;
   assignedNow: boolean;
   revokedNow: boolean;
   countedNew: boolean;
   countedRevoked: boolean;
-  countedExceeded: boolean;
 }
 
 const byUserThenSince = (a: LicenseUserLine, b: LicenseUserLine): number =>
   compareCodePoints(a.userId, b.userId) || a.licensedSince - b.licensedSince;
 
-const usagePercent = (licensed: number, capacity: number): number | null =>
-  capacity === 0 ? null : Math.round((licensed * 10_000) / capacity) / 100;
+/** Seat order (rule 2): earliest licence first, ties by userId. */
+const bySeat = (a: UserState, b: UserState): number =>
+  a.since - b.since || compareCodePoints(a.userId, b.userId);
 
-const emptySummary = (organization: Organization): OrganizationSummary => ({
+const percentOf = (count: number, capacity: number): number | null =>
+  capacity === 0 ? null : Math.round((count * 10_000) / capacity) / 100;
+
+const emptySummary = (organization: Organization, buckets: TimeBuckets): OrganizationSummary => ({
   organizationId: organization.id,
   organizationName: organization.name,
   capacity: organization.capacity,
@@ -100,37 +122,216 @@ const emptySummary = (organization: Organization): OrganizationSummary => ({
   exceededUsers: 0,
   peakLicensed: 0,
   peakAt: null,
-  usagePercent: usagePercent(0, organization.capacity),
+  usagePercent: percentOf(0, organization.capacity),
+  peakUsagePercent: percentOf(0, organization.capacity),
+  overCapacityMs: 0,
+  licensedOverTime: { buckets, mostLicensed: new Array<number>(buckets.count).fill(0) },
 });
 
-class EventOrderLicenseOverviewFold implements LicenseOverviewFold {
+const outOfOrder = (row: LicenseEventRow, detail: string): never => {
+  throw new Error(
+    "license event rows out of store order (organizationId, at, userId, eventId): event " +
+      `${JSON.stringify(row.eventId)} of organization ${JSON.stringify(row.organizationId)} ` +
+      `has ${detail}`,
+  );
+};
+
+/**
+ * The fold of one organization's events, created afresh for each organization: everything it
+ * holds starts empty with it and goes with it.
+ */
+class OrganizationFold {
+  private readonly organization: Organization;
   private readonly start: number;
   private readonly end: number;
-  private readonly organizations: ReadonlyArray<Organization>;
-  private readonly indexById = new Map<string, number>();
-  private readonly summaries: Array<OrganizationSummary | undefined>;
-
-  /** The organizationId of the events being read (undefined before the first event). */
-  private organizationId: string | undefined = undefined;
-  /** The organization being folded; undefined while skipping an unlisted organization. */
-  private organization: Organization | undefined = undefined;
-  private organizationIndex = 0;
-  private users = new Map<string, UserState>();
-  private lines: LicenseUserLine[] = [];
+  private readonly buckets: TimeBuckets;
+  private readonly users = new Map<string, UserState>();
+  /** Lines of licences revoked within the interval. */
+  private readonly lines: LicenseUserLine[] = [];
   private readonly pending: UserState[] = [];
+  private readonly mostLicensed: number[];
+  /** The instant whose events are being collected. */
   private instant = Number.NEGATIVE_INFINITY;
+  /** Time before this has been accounted for in the peak, the over-capacity time and buckets. */
+  private clock = Number.NEGATIVE_INFINITY;
   private licensed = 0;
-  private startSeen = false;
   private peak = 0;
   private peakAt: Instant | null = null;
+  private overCapacityMs = 0;
   private newUsers = 0;
   private revokedUsers = 0;
-  private exceededUsers = 0;
+
+  constructor(organization: Organization, interval: ReportingInterval, buckets: TimeBuckets) {
+    this.organization = organization;
+    this.start = interval.start;
+    this.end = interval.end;
+    this.buckets = buckets;
+    this.mostLicensed = new Array<number>(buckets.count).fill(0);
+  }
+
+  /** Takes the next event of this organization (its `at` is below the interval's end). */
+  add(row: LicenseEventRow): void {
+    if (row.at !== this.instant) {
+      if (row.at < this.instant) outOfOrder(row, `at ${row.at} after at ${this.instant}`);
+      this.settleInstant();
+      this.instant = row.at;
+    }
+    let user = this.users.get(row.userId);
+    if (user === undefined) {
+      user = {
+        userId: row.userId,
+        userName: row.userName,
+        licensed: false,
+        since: 0,
+        pending: false,
+        assignedNow: false,
+        revokedNow: false,
+        countedNew: false,
+        countedRevoked: false,
+      };
+      this.users.set(row.userId, user);
+    } else {
+      user.userName = row.userName;
+    }
+    if (!user.pending) {
+      user.pending = true;
+      this.pending.push(user);
+    }
+    if (row.kind === "assigned") user.assignedNow = true;
+    else user.revokedNow = true;
+  }
+
+  /** Ends the organization: appends its lines to `out` and returns its summary. */
+  finish(out: LicenseUserLine[]): OrganizationSummary {
+    this.settleInstant();
+    this.advanceTo(this.end);
+    const organization = this.organization;
+    let exceeded = 0;
+    if (this.start < this.end) {
+      const held = [...this.users.values()].filter((user) => user.licensed).sort(bySeat);
+      for (let seat = 0; seat < held.length; seat++) {
+        const beyond = seat >= organization.capacity;
+        if (beyond) exceeded++;
+        this.addLine(held[seat] as UserState, null, beyond);
+      }
+    }
+    const lines = this.lines.sort(byUserThenSince);
+    for (let i = 0; i < lines.length; i++) out.push(lines[i] as LicenseUserLine);
+    return {
+      organizationId: organization.id,
+      organizationName: organization.name,
+      capacity: organization.capacity,
+      licensedAtEnd: this.licensed,
+      newUsers: this.newUsers,
+      revokedUsers: this.revokedUsers,
+      exceededUsers: exceeded,
+      peakLicensed: this.peak,
+      peakAt: this.peakAt,
+      usagePercent: percentOf(this.licensed, organization.capacity),
+      peakUsagePercent: percentOf(this.peak, organization.capacity),
+      overCapacityMs: this.overCapacityMs,
+      licensedOverTime: { buckets: this.buckets, mostLicensed: this.mostLicensed },
+    };
+  }
+
+  /**
+   * Accounts for the time from the clock to `t`, during which the count stayed as it is: the
+   * peak, the time over capacity and the buckets it touches (each bucket once per change of the
+   * count, so an organization costs its events plus its buckets).
+   */
+  private advanceTo(t: number): void {
+    const from = Math.max(this.clock, this.start);
+    const to = Math.min(t, this.end);
+    const count = this.licensed;
+    if (from < to && count > 0) {
+      if (count > this.peak) {
+        this.peak = count;
+        this.peakAt = from;
+      }
+      if (count > this.organization.capacity) this.overCapacityMs += to - from;
+      const last = bucketOf(this.buckets, to - 1);
+      for (let b = bucketOf(this.buckets, from); b <= last; b++) {
+        if ((this.mostLicensed[b] as number) < count) this.mostLicensed[b] = count;
+      }
+    }
+    this.clock = t;
+  }
+
+  /** Applies the current instant's events (rule 1): its revocations first, then its licences. */
+  private settleInstant(): void {
+    const pending = this.pending;
+    if (pending.length === 0) return;
+    const t = this.instant;
+    this.advanceTo(t);
+    for (let i = 0; i < pending.length; i++) {
+      const user = pending[i] as UserState;
+      if (user.licensed && user.revokedNow && !user.assignedNow) this.revoke(user, t);
+    }
+    for (let i = 0; i < pending.length; i++) {
+      const user = pending[i] as UserState;
+      if (!user.licensed && user.assignedNow) {
+        user.licensed = true;
+        user.since = t;
+        this.licensed++;
+      }
+      user.pending = false;
+      user.assignedNow = false;
+      user.revokedNow = false;
+    }
+    pending.length = 0;
+  }
+
+  private revoke(user: UserState, t: number): void {
+    user.licensed = false;
+    this.licensed--;
+    if (t >= this.start) {
+      if (!user.countedRevoked) {
+        user.countedRevoked = true;
+        this.revokedUsers++;
+      }
+      this.addLine(user, t, false);
+    }
+  }
+
+  private addLine(user: UserState, revokedAt: Instant | null, beyondCapacity: boolean): void {
+    const organization = this.organization;
+    const isNew = user.since >= this.start;
+    if (isNew && !user.countedNew) {
+      user.countedNew = true;
+      this.newUsers++;
+    }
+    this.lines.push({
+      organizationId: organization.id,
+      organizationName: organization.name,
+      userId: user.userId,
+      userName: user.userName,
+      status:
+        revokedAt !== null ? "Revoked" : beyondCapacity ? "Exceeded" : isNew ? "New" : "Licensed",
+      licensedSince: user.since,
+      revokedAt,
+    });
+  }
+}
+
+class EventOrderLicenseOverviewFold implements LicenseOverviewFold {
+  private readonly interval: ReportingInterval;
+  private readonly organizations: ReadonlyArray<Organization>;
+  private readonly buckets: TimeBuckets;
+  private readonly indexById = new Map<string, number>();
+  private readonly summaries: Array<OrganizationSummary | undefined>;
+  /** The organizationId of the events being read (undefined before the first event). */
+  private organizationId: string | undefined = undefined;
+  /** The organization being folded and its index; undefined while skipping an unlisted one. */
+  private current: { readonly fold: OrganizationFold; readonly index: number } | undefined;
 
   constructor(options: LicenseOverviewOptions) {
-    this.start = options.interval.start;
-    this.end = options.interval.end;
+    this.interval = options.interval;
     this.organizations = options.organizations;
+    this.buckets = timeBuckets(
+      options.interval.start,
+      options.interval.end,
+      options.timelineBuckets ?? defaultTimelineBuckets,
+    );
     for (let i = 0; i < options.organizations.length; i++) {
       this.indexById.set((options.organizations[i] as Organization).id, i);
     }
@@ -139,42 +340,13 @@ class EventOrderLicenseOverviewFold implements LicenseOverviewFold {
 
   push(rows: ReadonlyArray<LicenseEventRow>): LicenseUserLine[] {
     const out: LicenseUserLine[] = [];
+    const end = this.interval.end;
     const n = rows.length;
     for (let i = 0; i < n; i++) {
       const row = rows[i] as LicenseEventRow;
-      if (row.at >= this.end) continue;
+      if (row.at >= end) continue;
       if (row.organizationId !== this.organizationId) this.enterOrganization(row, out);
-      if (this.organization === undefined) continue;
-      if (row.at !== this.instant) {
-        if (row.at < this.instant) outOfOrder(row, `at ${row.at} after at ${this.instant}`);
-        this.settleInstant();
-        this.instant = row.at;
-      }
-      let user = this.users.get(row.userId);
-      if (user === undefined) {
-        user = {
-          userId: row.userId,
-          userName: row.userName,
-          licensed: false,
-          since: 0,
-          exceeded: false,
-          pending: false,
-          assignedNow: false,
-          revokedNow: false,
-          countedNew: false,
-          countedRevoked: false,
-          countedExceeded: false,
-        };
-        this.users.set(row.userId, user);
-      } else {
-        user.userName = row.userName;
-      }
-      if (!user.pending) {
-        user.pending = true;
-        this.pending.push(user);
-      }
-      if (row.kind === "assigned") user.assignedNow = true;
-      else user.revokedNow = true;
+      this.current?.fold.add(row);
     }
     return out;
   }
@@ -185,7 +357,8 @@ class EventOrderLicenseOverviewFold implements LicenseOverviewFold {
     this.organizationId = undefined;
     const summaries: OrganizationSummary[] = [];
     for (let i = 0; i < this.organizations.length; i++) {
-      summaries.push(this.summaries[i] ?? emptySummary(this.organizations[i] as Organization));
+      const organization = this.organizations[i] as Organization;
+      summaries.push(this.summaries[i] ?? emptySummary(organization, this.buckets));
       this.summaries[i] = undefined;
     }
     return { lines, summaries };
@@ -199,129 +372,25 @@ class EventOrderLicenseOverviewFold implements LicenseOverviewFold {
     this.completeOrganization(out);
     this.organizationId = row.organizationId;
     const index = this.indexById.get(row.organizationId);
-    this.organization = index === undefined ? undefined : this.organizations[index];
-    this.organizationIndex = index ?? 0;
-  }
-
-  /** Applies the current instant's events (see the rules in the header), then tracks the peak. */
-  private settleInstant(): void {
-    const pending = this.pending;
-    if (pending.length === 0) return;
-    const t = this.instant;
-    // Events after the start: the count carried in held on [start, t). Events exactly at the
-    // start define the count at the start themselves (the peak check below records it).
-    if (!this.startSeen && t > this.start) this.seeStart();
-    if (t === this.start) this.startSeen = true;
-    for (let i = 0; i < pending.length; i++) {
-      const user = pending[i] as UserState;
-      if (user.licensed && user.revokedNow && !user.assignedNow) this.endLicence(user, t);
-    }
-    const capacity = (this.organization as Organization).capacity;
-    for (let i = 0; i < pending.length; i++) {
-      const user = pending[i] as UserState;
-      if (!user.licensed && user.assignedNow) {
-        user.licensed = true;
-        user.since = t;
-        user.exceeded = this.licensed >= capacity;
-        this.licensed++;
-      }
-      user.pending = false;
-      user.assignedNow = false;
-      user.revokedNow = false;
-    }
-    pending.length = 0;
-    if (t >= this.start && this.licensed > this.peak) {
-      this.peak = this.licensed;
-      this.peakAt = t;
-    }
-  }
-
-  /** Registers the count carried into the interval from events before it. */
-  private seeStart(): void {
-    this.startSeen = true;
-    if (this.start < this.end && this.licensed > this.peak) {
-      this.peak = this.licensed;
-      this.peakAt = this.start;
-    }
-  }
-
-  private endLicence(user: UserState, t: number): void {
-    user.licensed = false;
-    this.licensed--;
-    if (t >= this.start && !user.countedRevoked) {
-      user.countedRevoked = true;
-      this.revokedUsers++;
-    }
-    if (t > this.start) this.addLine(user, t);
-  }
-
-  private addLine(user: UserState, revokedAt: Instant | null): void {
-    const organization = this.organization as Organization;
-    const isNew = user.since >= this.start;
-    if (isNew && !user.countedNew) {
-      user.countedNew = true;
-      this.newUsers++;
-    }
-    if (user.exceeded && !user.countedExceeded) {
-      user.countedExceeded = true;
-      this.exceededUsers++;
-    }
-    this.lines.push({
-      organizationId: organization.id,
-      organizationName: organization.name,
-      userId: user.userId,
-      userName: user.userName,
-      status: user.exceeded ? "Exceeded" : isNew ? "New" : "Licensed",
-      licensedSince: user.since,
-      revokedAt,
-    });
+    this.current =
+      index === undefined
+        ? undefined
+        : {
+            fold: new OrganizationFold(
+              this.organizations[index] as Organization,
+              this.interval,
+              this.buckets,
+            ),
+            index,
+          };
   }
 
   private completeOrganization(out: LicenseUserLine[]): void {
-    const organization = this.organization;
-    if (organization !== undefined) {
-      this.settleInstant();
-      if (!this.startSeen) this.seeStart();
-      if (this.start < this.end) {
-        for (const user of this.users.values()) if (user.licensed) this.addLine(user, null);
-      }
-      const lines = this.lines.sort(byUserThenSince);
-      for (let i = 0; i < lines.length; i++) out.push(lines[i] as LicenseUserLine);
-      this.summaries[this.organizationIndex] = {
-        organizationId: organization.id,
-        organizationName: organization.name,
-        capacity: organization.capacity,
-        licensedAtEnd: this.licensed,
-        newUsers: this.newUsers,
-        revokedUsers: this.revokedUsers,
-        exceededUsers: this.exceededUsers,
-        peakLicensed: this.peak,
-        peakAt: this.peakAt,
-        usagePercent: usagePercent(this.licensed, organization.capacity),
-      };
-    }
-    this.organization = undefined;
-    this.users = new Map();
-    this.lines = [];
-    this.pending.length = 0;
-    this.instant = Number.NEGATIVE_INFINITY;
-    this.licensed = 0;
-    this.startSeen = false;
-    this.peak = 0;
-    this.peakAt = null;
-    this.newUsers = 0;
-    this.revokedUsers = 0;
-    this.exceededUsers = 0;
+    const current = this.current;
+    if (current !== undefined) this.summaries[current.index] = current.fold.finish(out);
+    this.current = undefined;
   }
 }
-
-const outOfOrder = (row: LicenseEventRow, detail: string): never => {
-  throw new Error(
-    "license event rows out of store order (organizationId, at, userId, eventId): event " +
-      `${JSON.stringify(row.eventId)} of organization ${JSON.stringify(row.organizationId)} ` +
-      `has ${detail}`,
-  );
-};
 
 /**
  * Creates a fold of license events into a license overview. Events that break the store order

@@ -3,6 +3,7 @@
  * compute from the stored facts, and that renderers turn into bytes.
  */
 import type { Instant } from "./Instant.ts";
+import type { TimeBuckets } from "./TimeBuckets.ts";
 
 /**
  * One line of a tenant protection report: a merged protection period, clipped to the interval
@@ -36,13 +37,18 @@ export interface TenantSummary {
   readonly averageConcurrent: number;
 }
 
-/** How a user holds a license in the interval. */
-export type LicenseStatus = "Licensed" | "New" | "Exceeded";
+/**
+ * Where a licence stands at the end of the interval (the rules are written out at the top of
+ * `LicenseOverviewFold`): `Revoked` within the interval; else held at the end, `Exceeded` when it
+ * holds a seat beyond the organization's capacity, `New` when it began within the interval,
+ * `Licensed` when it began before it.
+ */
+export type LicenseStatus = "Licensed" | "New" | "Exceeded" | "Revoked";
 
 /**
- * One user of a license overview: licensed at some point of the interval. `licensedSince` is
- * the start of the licence that covers the interval; `revokedAt` is set when it was revoked
- * within the interval.
+ * One licence of a user that is held at some instant of the interval or revoked within it.
+ * `licensedSince` is when the licence began (possibly before the interval); `revokedAt` is its
+ * revocation when that falls within the interval (then the status is `Revoked`), else null.
  */
 export interface LicenseUserLine {
   readonly organizationId: string;
@@ -55,18 +61,40 @@ export interface LicenseUserLine {
 }
 
 /**
- * Per-organization figures of a license overview. `usagePercent` is
- * `licensedAtEnd / capacity * 100` (null when capacity is 0).
+ * Licensed users over the interval, for a chart: the most users licensed at once within each
+ * bucket of the interval.
+ */
+export interface LicensedUsersOverTime {
+  readonly buckets: TimeBuckets;
+  /** One figure per bucket, in time order. */
+  readonly mostLicensed: ReadonlyArray<number>;
+}
+
+/**
+ * Per-organization figures of a license overview (see the rules at the top of
+ * `LicenseOverviewFold`). Usage is given twice, against the count at the end and against the
+ * peak: `usagePercent` is `licensedAtEnd / capacity * 100`, `peakUsagePercent` is
+ * `peakLicensed / capacity * 100` (both rounded to 2 decimals, null when capacity is 0).
  */
 export interface OrganizationSummary {
   readonly organizationId: string;
   readonly organizationName: string;
   readonly capacity: number;
+  /** Users holding a licence just before the end of the interval. */
   readonly licensedAtEnd: number;
+  /** Distinct users with a licence that began within the interval. */
   readonly newUsers: number;
+  /** Distinct users with a licence revoked within the interval (the `Revoked` lines). */
   readonly revokedUsers: number;
+  /** Users holding a seat beyond capacity at the end: `max(0, licensedAtEnd - capacity)`. */
   readonly exceededUsers: number;
+  /** The most users licensed at once within the interval. */
   readonly peakLicensed: number;
+  /** The first instant of the interval at which `peakLicensed` users were licensed. */
   readonly peakAt: Instant | null;
   readonly usagePercent: number | null;
+  readonly peakUsagePercent: number | null;
+  /** How long, within the interval, more users were licensed than the capacity allows (ms). */
+  readonly overCapacityMs: number;
+  readonly licensedOverTime: LicensedUsersOverTime;
 }

@@ -20,5 +20,6 @@ export * from "./ReportTask.ts";
 export * from "./TaskLifecycle.ts";
 export * from "./Tenant.ts";
 export * from "./TenantSummaryFold.ts";
+export * from "./TimeBuckets.ts";
 export * from "./TimeZoneSpec.ts";
 export * from "./WallClock.ts";

@@ -4,8 +4,20 @@
  * VMs and tenants, so the layer provides the TenantDirectory too (sharing one database).
  *
  * ```ts
+ * // sqlite-storage.test.ts — Tally's SQLite storage through this suite; put your own layer
+ * // factory in its place. Each test gets a fresh store; the seed makes runs repeatable.
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { SqliteStorage } from "@tally/adapters-storage";
  * import { ProtectionPeriodStoreContract } from "@tally/core/testing";
- * ProtectionPeriodStoreContract.suite("Sqlite", () => SqliteStorage.layer({ filename: ":memory:" }));
+ *
+ * const directory = mkdtempSync(join(tmpdir(), "tally-contract-"));
+ * let databases = 0;
+ * const freshStore = () =>
+ *   SqliteStorage.layer({ filename: join(directory, `${++databases}.sqlite`) });
+ *
+ * ProtectionPeriodStoreContract.suite("SqliteStorage", freshStore, { numRuns: 50, seed: 20261206 });
  * ```
  *
  * Every test builds a fresh layer (property tests: one per run) and compares the store with a
@@ -122,7 +134,7 @@ const scenario = protectionFactsArbitrary().chain((facts) =>
   }),
 );
 
-const overlapping: Check = (makeLayer, numRuns) =>
+const overlapping: Check = (makeLayer, runs) =>
   fc.assert(
     fc.asyncProperty(scenario, ({ facts, filter, interval }) =>
       withStores(makeLayer, async (stores) => {
@@ -137,7 +149,7 @@ const overlapping: Check = (makeLayer, numRuns) =>
         ).toBe(expected.length);
       }),
     ),
-    { numRuns },
+    runs,
   );
 
 const boundaries: Check = (makeLayer) =>
@@ -248,7 +260,7 @@ const codePointOrder: Check = (makeLayer) =>
     ]);
   });
 
-const upserts: Check = (makeLayer, numRuns) =>
+const upserts: Check = (makeLayer, runs) =>
   fc.assert(
     fc.asyncProperty(protectionFactsArbitrary(), (facts) =>
       withStores(makeLayer, async (stores) => {
@@ -271,7 +283,7 @@ const upserts: Check = (makeLayer, numRuns) =>
         );
       }),
     ),
-    { numRuns },
+    runs,
   );
 
 const unknownVm: Check = (makeLayer) =>
@@ -297,7 +309,7 @@ const unknownVm: Check = (makeLayer) =>
     ]);
   });
 
-const earliest: Check = (makeLayer, numRuns) =>
+const earliest: Check = (makeLayer, runs) =>
   fc.assert(
     fc.asyncProperty(scenario, ({ facts, filter }) =>
       withStores(makeLayer, async (stores) => {
@@ -311,7 +323,7 @@ const earliest: Check = (makeLayer, numRuns) =>
         );
       }),
     ),
-    { numRuns },
+    runs,
   );
 
 const manyRows: Check = (makeLayer) =>

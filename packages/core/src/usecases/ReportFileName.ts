@@ -1,8 +1,11 @@
 /**
- * The file name a report is offered under (`Content-Disposition`), e.g.
- * `tenant-protection-acme-20240101-20240131.csv`: what it is, whom it covers, and its first
- * and last day in the report's zone. Ids come from callers, so they are reduced to characters
- * that are safe in a file name and an HTTP header on every system.
+ * The one rule for the file name a report is offered under (`Content-Disposition`, and the file
+ * `tally report` writes unless told otherwise), for every kind, variant and format alike, e.g.
+ * `tenant-protection-acme-20240101-20240131.csv`, `license-overview-all-20240101-20241231.pdf`:
+ * what it is, whom it covers, and its first and last day in the report's zone. The last day is
+ * inclusive — the day of the interval's last millisecond — so a report of 2024 ends in
+ * `-20241231`, never in the exclusive end `-20250101`. Ids come from callers, so they are reduced
+ * to characters that are safe in a file name and an HTTP header on every system.
  */
 import { makeInstantFormatter } from "../domain/InstantFormatter.ts";
 import type { ReportRequest } from "../domain/ReportRequest.ts";

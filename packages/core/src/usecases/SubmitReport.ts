@@ -100,24 +100,44 @@ export type SubmitReportError =
   | StorageError;
 
 /** The ports `submitReport` uses. */
-export type SubmitReportServices =
-  | TaskStore
-  | TenantDirectory
-  | ProtectionPeriodStore
-  | LicenseStore
-  | Clock
-  | IdGenerator
-  | TallySettings;
+export type SubmitReportServices = ResolveReportServices | TaskStore | IdGenerator;
 
 /** The longest idempotency key accepted. */
 export const maxIdempotencyKeyLength = 255;
 
-/** Validates, authorizes and queues a report task. */
-export const submitReport = (
+/**
+ * A report request validated, authorized and with every default resolved: what a task stores,
+ * or what a report made at once (`tenantReport`, `licenseOverview`) is computed from.
+ */
+export interface ResolvedReportRequest {
+  readonly type: TaskType;
+  readonly request: ReportRequest;
+  /** The tenant the report belongs to (null: several tenants, or data of no tenant). */
+  readonly tenantScope: string | null;
+  /** "Now" when it was resolved: the instant a report made from it is "as of". */
+  readonly resolvedAt: Instant;
+  /** Canonical text of the input as sent, which an idempotency key is bound to. */
+  readonly fingerprint: string;
+}
+
+/** The ports `resolveReportRequest` uses. */
+export type ResolveReportServices =
+  | TenantDirectory
+  | ProtectionPeriodStore
+  | LicenseStore
+  | Clock
+  | TallySettings;
+
+/** Validates and authorizes a request, and resolves its defaults (interval bounds, zone). */
+export const resolveReportRequest = (
   principal: Principal,
   input: SubmitReportInput,
   options: SubmitReportOptions = {},
-): Effect.Effect<SubmittedReport, SubmitReportError, SubmitReportServices> =>
+): Effect.Effect<
+  ResolvedReportRequest,
+  ValidationError | ForbiddenError | NotFoundError | StorageError,
+  ResolveReportServices
+> =>
   Effect.gen(function* () {
     const name = fieldNamer(options.fieldNames);
     const valid = yield* Effect.fromResult(validateSubmission(input, options, name));
@@ -148,14 +168,31 @@ export const submitReport = (
             variant: valid.variant === "summary" ? "summary" : "users",
             separator: valid.separator,
           };
-    const task = newTask({
-      id: yield* (yield* IdGenerator).next("task"),
+    return {
       type: valid.type,
       request,
-      principal,
       tenantScope: target.tenantScope,
-      now,
-      maxAttempts: settings.maxAttempts,
+      resolvedAt: now,
+      fingerprint: valid.fingerprint,
+    };
+  });
+
+/** Validates, authorizes and queues a report task. */
+export const submitReport = (
+  principal: Principal,
+  input: SubmitReportInput,
+  options: SubmitReportOptions = {},
+): Effect.Effect<SubmittedReport, SubmitReportError, SubmitReportServices> =>
+  Effect.gen(function* () {
+    const resolved = yield* resolveReportRequest(principal, input, options);
+    const task = newTask({
+      id: yield* (yield* IdGenerator).next("task"),
+      type: resolved.type,
+      request: resolved.request,
+      principal,
+      tenantScope: resolved.tenantScope,
+      now: resolved.resolvedAt,
+      maxAttempts: (yield* TallySettings).maxAttempts,
       idempotencyKey: options.idempotencyKey ?? null,
     });
     const tasks = yield* TaskStore;
@@ -164,7 +201,7 @@ export const submitReport = (
       return { task, replayed: false };
     }
     const key = options.idempotencyKey;
-    const fingerprint = valid.fingerprint;
+    const { fingerprint } = resolved;
     const inserted = yield* tasks.insertIdempotent(task, { scope: principal.id, key, fingerprint });
     if (inserted._tag === "Created") return { task: inserted.task, replayed: false };
     if (inserted.fingerprint === fingerprint) return { task: inserted.task, replayed: true };

@@ -3,6 +3,7 @@ export * from "./Ingest.ts";
 export * from "./Maintenance.ts";
 export * from "./ReportFileName.ts";
 export * from "./Reports.ts";
+export * from "./ReportsNow.ts";
 export * from "./RunNextTask.ts";
 export * from "./SubmitReport.ts";
 export * from "./Tasks.ts";

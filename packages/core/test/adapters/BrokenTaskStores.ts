@@ -4,6 +4,7 @@
  */
 import { Effect, Layer, Option } from "effect";
 import { InMemoryTaskStore } from "../../src/adapters/index.ts";
+import type { ReportTask } from "../../src/domain/ReportTask.ts";
 import { TaskStore } from "../../src/ports/TaskStore.ts";
 
 /**
@@ -52,6 +53,42 @@ export const forgetfulProgressTaskStore: Layer.Layer<TaskStore> = Layer.sync(Tas
         if (Option.isNone(stored)) return false;
         const progress = next.state._tag === "Running" ? stored.value.progress : next.progress;
         return yield* inner.replace({ ...next, progress });
+      }),
+  });
+});
+
+/** Orders by creation, then by id in UTF-16 code units (JavaScript's `<`), not code points. */
+const byCreationInCodeUnits = (
+  a: Pick<ReportTask, "createdAt" | "id">,
+  b: Pick<ReportTask, "createdAt" | "id">,
+): number => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Breaks createdAt ties by UTF-16 code unit — a JavaScript sort, or a database collation other
+ * than code point order. It differs only for ids that mix characters above U+FFFF with ones in
+ * U+E000–U+FFFF, which random ids rarely do.
+ */
+export const codeUnitOrderTaskStore: Layer.Layer<TaskStore> = Layer.sync(TaskStore, () => {
+  const inner = InMemoryTaskStore.make();
+  const everything = { limit: Number.MAX_SAFE_INTEGER } as const;
+  return TaskStore.of({
+    ...inner,
+    list: (query) =>
+      Effect.map(inner.list({ ...query, ...everything, after: undefined }), (tasks) =>
+        tasks
+          .filter(
+            (task) => query.after === undefined || byCreationInCodeUnits(task, query.after) > 0,
+          )
+          .sort(byCreationInCodeUnits)
+          .slice(0, query.limit),
+      ),
+    claimNext: (transition) =>
+      Effect.gen(function* () {
+        const queued = yield* inner.list({ states: ["Queued"], ...everything });
+        const [oldest] = [...queued].sort(byCreationInCodeUnits);
+        if (oldest === undefined) return Option.none();
+        const claimed = transition(oldest);
+        return (yield* inner.replace(claimed)) ? Option.some(claimed) : Option.none();
       }),
   });
 });

@@ -3,6 +3,7 @@ import { InMemoryTaskStore } from "../../src/adapters/index.ts";
 import { type CheckOutcome, TaskStoreContract } from "../../src/testing/index.ts";
 import {
   blindReplaceTaskStore,
+  codeUnitOrderTaskStore,
   forgetfulProgressTaskStore,
   racyClaimTaskStore,
 } from "./BrokenTaskStores.ts";
@@ -33,8 +34,22 @@ describe("the TaskStore contract catches broken stores", () => {
     expectFailed(await checks.modelBased(() => forgetfulProgressTaskStore, options));
   });
 
+  it("a store that breaks creation ties by UTF-16 code unit fails the listing and claim checks on every run", async () => {
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const runs = { numRuns: 3, seed };
+      const listing = await checks.listFilters(() => codeUnitOrderTaskStore, runs);
+      expectFailed(listing);
+      if (!listing.passed) expect(String(listing.error)).toContain("code point order");
+      const claims = await checks.claimOrder(() => codeUnitOrderTaskStore, runs);
+      expectFailed(claims);
+      if (!claims.passed) expect(String(claims.error)).toContain("code point order");
+    }
+  });
+
   it("the correct in-memory store passes the same checks", async () => {
     for (const check of [
+      checks.listFilters,
+      checks.claimOrder,
       checks.concurrentClaims,
       checks.replaceCompareAndSet,
       checks.concurrentReplace,

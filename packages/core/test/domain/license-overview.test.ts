@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { compareCodePoints } from "../../src/domain/CodePointOrder.ts";
 import type { LicenseEventRow, Organization } from "../../src/domain/License.ts";
 import {
+  defaultTimelineBuckets,
   type LicenseOverview,
   type LicenseOverviewOptions,
   licenseUserLines,
@@ -11,6 +12,7 @@ import {
   summarizeOrganizations,
 } from "../../src/domain/LicenseOverviewFold.ts";
 import type { LicenseUserLine, OrganizationSummary } from "../../src/domain/ReportContent.ts";
+import { timeBuckets } from "../../src/domain/TimeBuckets.ts";
 
 // Events happen at integer instants in [0, 31); the brute force steps through every instant.
 const LAST_EVENT = 30;
@@ -48,8 +50,9 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
     ),
     start: fc.integer({ min: 0, max: 25 }),
     length: fc.integer({ min: 0, max: 15 }),
+    timelineBuckets: fc.integer({ min: 1, max: 20 }),
   })
-  .map(({ organizations, events, start, length }) => ({
+  .map(({ organizations, events, start, length, timelineBuckets }) => ({
     events: events
       .map((e, i) => ({
         organizationId: e.organizationId,
@@ -62,6 +65,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
       .sort(byStoreOrder),
     options: {
       interval: { start, end: start + length },
+      timelineBuckets,
       organizations: organizations
         .map((o) => ({ id: o.id, name: `Org ${o.id}`, capacity: o.capacity, tenantId: null }))
         .sort((a, b) => compareCodePoints(a.id, b.id)),
@@ -80,10 +84,12 @@ const overview = (
 
 /**
  * The overview by simulation: the licensed users after every instant, from which licences,
- * lines and figures are read off. Shares no code with the fold.
+ * lines, statuses and figures are read off by the rules' own words. Shares no code with the fold
+ * but the time-bucket layout (tested on its own).
  */
 const bruteForce = (events: ReadonlyArray<LicenseEventRow>, options: LicenseOverviewOptions) => {
   const { start, end } = options.interval;
+  const buckets = timeBuckets(start, end, options.timelineBuckets ?? defaultTimelineBuckets);
   const lines: LicenseUserLine[] = [];
   const summaries: OrganizationSummary[] = [];
   for (const organization of options.organizations) {
@@ -92,12 +98,7 @@ const bruteForce = (events: ReadonlyArray<LicenseEventRow>, options: LicenseOver
     const names = new Map(own.map((e) => [e.userId, e.userName]));
     // licensedAfter[x + 1]: who holds a licence after the events of instant x (index 0: x = -1).
     const licensedAfter: Array<Set<string>> = [new Set()];
-    const opened: Array<{
-      userId: string;
-      since: number;
-      exceeded: boolean;
-      until: number | null;
-    }> = [];
+    const opened: Array<{ userId: string; since: number; until: number | null }> = [];
     const current = new Map<string, (typeof opened)[number]>();
     for (let x = 0; x <= LAST_EVENT; x++) {
       const now = own.filter((e) => e.at === x);
@@ -110,15 +111,8 @@ const bruteForce = (events: ReadonlyArray<LicenseEventRow>, options: LicenseOver
           (current.get(u) as (typeof opened)[number]).until = x;
           current.delete(u);
         }
-      }
-      for (const u of users) {
         if (!holding.has(u) && assigned.has(u)) {
-          const licence = {
-            userId: u,
-            since: x,
-            exceeded: holding.size >= organization.capacity,
-            until: null,
-          };
+          const licence = { userId: u, since: x, until: null };
           holding.add(u);
           opened.push(licence);
           current.set(u, licence);
@@ -128,26 +122,34 @@ const bruteForce = (events: ReadonlyArray<LicenseEventRow>, options: LicenseOver
     }
     const countAt = (x: number): number =>
       (licensedAfter[Math.max(0, Math.min(x, LAST_EVENT) + 1)] as Set<string>).size;
+    const instants: number[] = [];
+    for (let x = start; x < end; x++) instants.push(x);
+    const heldAt = (licence: (typeof opened)[number], x: number) =>
+      licence.since <= x && (licence.until === null || x < licence.until);
+    const revokedWithin = (licence: (typeof opened)[number]) =>
+      licence.until !== null && licence.until >= start && licence.until < end;
+    // Seats at the end: the licences held at the last instant, earliest first, ties by user.
+    const seats = opened
+      .filter((l) => instants.length > 0 && heldAt(l, end - 1))
+      .sort((a, b) => a.since - b.since || compareCodePoints(a.userId, b.userId));
     const ownLines: LicenseUserLine[] = [];
     for (const licence of opened) {
-      let heldInInterval = false;
-      for (let x = start; x < end; x++) {
-        if (licence.since <= x && (licence.until === null || x < licence.until)) {
-          heldInInterval = true;
-        }
-      }
-      if (!heldInInterval) continue;
+      if (!instants.some((x) => heldAt(licence, x)) && !revokedWithin(licence)) continue;
+      const seat = seats.indexOf(licence);
       ownLines.push({
         organizationId: organization.id,
         organizationName: organization.name,
         userId: licence.userId,
         userName: names.get(licence.userId) as string,
-        status: licence.exceeded ? "Exceeded" : licence.since >= start ? "New" : "Licensed",
+        status: revokedWithin(licence)
+          ? "Revoked"
+          : seat >= organization.capacity
+            ? "Exceeded"
+            : licence.since >= start
+              ? "New"
+              : "Licensed",
         licensedSince: licence.since,
-        revokedAt:
-          licence.until !== null && licence.until >= start && licence.until < end
-            ? licence.until
-            : null,
+        revokedAt: revokedWithin(licence) ? licence.until : null,
       });
     }
     ownLines.sort(
@@ -156,13 +158,24 @@ const bruteForce = (events: ReadonlyArray<LicenseEventRow>, options: LicenseOver
     lines.push(...ownLines);
     let peak = 0;
     let peakAt: number | null = null;
-    for (let x = start; x < end; x++) {
+    for (const x of instants) {
       if (countAt(x) > peak) {
         peak = countAt(x);
         peakAt = x;
       }
     }
+    const percent = (count: number) =>
+      organization.capacity === 0
+        ? null
+        : Number(((count / organization.capacity) * 100).toFixed(2));
     const licensedAtEnd = countAt(end - 1);
+    const mostLicensed: number[] = [];
+    for (let b = 0; b < buckets.count; b++) {
+      const within = instants.filter(
+        (x) => x >= start + b * buckets.size && x < start + (b + 1) * buckets.size,
+      );
+      mostLicensed.push(Math.max(0, ...within.map(countAt)));
+    }
     summaries.push({
       organizationId: organization.id,
       organizationName: organization.name,
@@ -171,19 +184,15 @@ const bruteForce = (events: ReadonlyArray<LicenseEventRow>, options: LicenseOver
       newUsers: new Set(
         opened.filter((l) => l.since >= start && l.since < end).map((l) => l.userId),
       ).size,
-      revokedUsers: new Set(
-        opened
-          .filter((l) => l.until !== null && l.until >= start && l.until < end)
-          .map((l) => l.userId),
-      ).size,
-      exceededUsers: new Set(ownLines.filter((l) => l.status === "Exceeded").map((l) => l.userId))
+      revokedUsers: new Set(ownLines.filter((l) => l.status === "Revoked").map((l) => l.userId))
         .size,
+      exceededUsers: ownLines.filter((l) => l.status === "Exceeded").length,
       peakLicensed: peak,
       peakAt,
-      usagePercent:
-        organization.capacity === 0
-          ? null
-          : Number(((licensedAtEnd / organization.capacity) * 100).toFixed(2)),
+      usagePercent: percent(licensedAtEnd),
+      peakUsagePercent: percent(peak),
+      overCapacityMs: instants.filter((x) => countAt(x) > organization.capacity).length,
+      licensedOverTime: { buckets, mostLicensed },
     });
   }
   return { lines, summaries };
@@ -247,6 +256,10 @@ describe("folding license events into a license overview", () => {
     const result = overview(events, options);
     expect(result).toEqual(bruteForce(events, options));
     expect(result.summaries[0]).toMatchObject({ peakLicensed: 0, peakAt: null, revokedUsers: 1 });
+    // The revocation is an event of the interval: it has its Revoked line.
+    expect(result.lines.map((l) => [l.status, l.licensedSince, l.revokedAt])).toEqual([
+      ["Revoked", 0, 2],
+    ]);
   });
 
   it("gives the same overview however the events are chunked, pushed or streamed", async () => {
@@ -295,7 +308,30 @@ describe("folding license events into a license overview", () => {
     const run = (events: LicenseEventRow[], capacity = 2) =>
       overview(events, { interval, organizations: [organization("o1", capacity)] });
 
-    it("marks a licence assigned beyond capacity Exceeded, for as long as it lasts", () => {
+    it("marks the licences beyond capacity at the end Exceeded: the latest ones", () => {
+      const { lines, summaries } = run([
+        event("a", "assigned", 50),
+        event("b", "assigned", 120),
+        event("c", "assigned", 130),
+        event("d", "assigned", 130),
+      ]);
+      expect(lines.map((l) => [l.userId, l.status])).toEqual([
+        ["a", "Licensed"],
+        ["b", "New"],
+        ["c", "Exceeded"],
+        ["d", "Exceeded"],
+      ]);
+      expect(summaries[0]).toMatchObject({
+        licensedAtEnd: 4,
+        newUsers: 3,
+        exceededUsers: 2,
+        usagePercent: 200,
+        peakUsagePercent: 200,
+        overCapacityMs: 70,
+      });
+    });
+
+    it("moves a licence beyond capacity within it when an earlier one is revoked", () => {
       const { lines, summaries } = run([
         event("a", "assigned", 110),
         event("b", "assigned", 120),
@@ -303,18 +339,20 @@ describe("folding license events into a license overview", () => {
         event("a", "revoked", 140),
       ]);
       expect(lines.map((l) => [l.userId, l.status, l.licensedSince, l.revokedAt])).toEqual([
-        ["a", "New", 110, 140],
+        ["a", "Revoked", 110, 140],
         ["b", "New", 120, null],
-        ["c", "Exceeded", 130, null],
+        ["c", "New", 130, null],
       ]);
       expect(summaries[0]).toMatchObject({
         licensedAtEnd: 2,
         newUsers: 3,
         revokedUsers: 1,
-        exceededUsers: 1,
+        exceededUsers: 0,
         peakLicensed: 3,
         peakAt: 130,
         usagePercent: 100,
+        peakUsagePercent: 150,
+        overCapacityMs: 10,
       });
     });
 
@@ -327,7 +365,7 @@ describe("folding license events into a license overview", () => {
       expect(summaries[0]).toMatchObject({ newUsers: 1, peakLicensed: 2, peakAt: 150 });
     });
 
-    it("shows a user revoked within the interval with the revocation instant", () => {
+    it("shows a user revoked within the interval as Revoked, with the revocation instant", () => {
       const { lines, summaries } = run([event("a", "assigned", 50), event("a", "revoked", 160)]);
       expect(lines).toEqual([
         {
@@ -335,7 +373,7 @@ describe("folding license events into a license overview", () => {
           organizationName: "Org o1",
           userId: "a",
           userName: "User a",
-          status: "Licensed",
+          status: "Revoked",
           licensedSince: 50,
           revokedAt: 160,
         },
@@ -346,6 +384,8 @@ describe("folding license events into a license overview", () => {
         peakLicensed: 1,
         peakAt: 100,
         usagePercent: 0,
+        peakUsagePercent: 50,
+        overCapacityMs: 0,
       });
     });
 
@@ -366,7 +406,7 @@ describe("folding license events into a license overview", () => {
         event("a", "assigned", 130),
       ]);
       expect(lines.map((l) => [l.status, l.licensedSince, l.revokedAt])).toEqual([
-        ["New", 110, 120],
+        ["Revoked", 110, 120],
         ["New", 130, null],
       ]);
       expect(summaries[0]).toMatchObject({ newUsers: 1, revokedUsers: 1, licensedAtEnd: 1 });
@@ -393,24 +433,54 @@ describe("folding license events into a license overview", () => {
     });
 
     it("frees a seat revoked at an instant for an assignment at the same instant", () => {
-      const { lines } = run(
+      const { lines, summaries } = run(
         [event("b", "assigned", 50), event("a", "assigned", 150), event("b", "revoked", 150)],
         1,
       );
       expect(lines.map((l) => [l.userId, l.status])).toEqual([
         ["a", "New"],
-        ["b", "Licensed"],
+        ["b", "Revoked"],
       ]);
+      expect(summaries[0]).toMatchObject({ peakLicensed: 1, overCapacityMs: 0 });
+    });
+
+    it("gives the most users licensed at once in each time bucket", () => {
+      const { summaries } = overview(
+        [
+          event("a", "assigned", 50),
+          event("b", "assigned", 125),
+          event("b", "revoked", 126),
+          event("c", "assigned", 170),
+        ],
+        { interval, organizations: [organization("o1", 1)], timelineBuckets: 4 },
+      );
+      expect(summaries[0]?.licensedOverTime).toEqual({
+        buckets: { start: 100, end: 200, size: 50, count: 2 },
+        mostLicensed: [2, 2],
+      });
+      const quarterHours = overview([event("a", "assigned", 150)], {
+        interval: { start: 0, end: 3 * 86_400_000 },
+        organizations: [organization("o1", 1)],
+      }).summaries[0]?.licensedOverTime;
+      // Three days in at most 400 buckets: the shortest readable step is 15 minutes.
+      expect(quarterHours?.buckets.size).toBe(15 * 60_000);
+      expect(quarterHours?.mostLicensed).toHaveLength(288);
+      expect(quarterHours?.mostLicensed.every((n) => n === 1)).toBe(true);
     });
 
     it("lists organizations without events with zeros, and skips unlisted organizations", () => {
       const { lines, summaries } = overview(
         [event("a", "assigned", 110, "o0"), event("b", "assigned", 110, "o2")],
-        { interval, organizations: [organization("o1", 3), organization("o2", 0)] },
+        {
+          interval,
+          organizations: [organization("o1", 3), organization("o2", 0)],
+          timelineBuckets: 2,
+        },
       );
       expect(lines.map((l) => [l.organizationId, l.userId, l.status])).toEqual([
         ["o2", "b", "Exceeded"],
       ]);
+      const buckets = { start: 100, end: 200, size: 50, count: 2 };
       expect(summaries).toEqual([
         {
           organizationId: "o1",
@@ -423,6 +493,9 @@ describe("folding license events into a license overview", () => {
           peakLicensed: 0,
           peakAt: null,
           usagePercent: 0,
+          peakUsagePercent: 0,
+          overCapacityMs: 0,
+          licensedOverTime: { buckets, mostLicensed: [0, 0] },
         },
         {
           organizationId: "o2",
@@ -435,13 +508,17 @@ describe("folding license events into a license overview", () => {
           peakLicensed: 1,
           peakAt: 110,
           usagePercent: null,
+          peakUsagePercent: null,
+          overCapacityMs: 90,
+          licensedOverTime: { buckets, mostLicensed: [1, 1] },
         },
       ]);
     });
 
-    it("rounds the usage percentage to two decimals", () => {
+    it("rounds the usage percentages to two decimals", () => {
       const { summaries } = run([event("a", "assigned", 110), event("b", "assigned", 120)], 3);
       expect(summaries[0]?.usagePercent).toBe(66.67);
+      expect(summaries[0]?.peakUsagePercent).toBe(66.67);
     });
 
     it("refuses events out of store order, naming the event", () => {

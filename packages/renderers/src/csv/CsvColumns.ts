@@ -100,8 +100,10 @@ export const licenseUserColumns: ReadonlyArray<CsvColumn<LicenseUserLine>> = [
 
 /**
  * One line per organization: `organizationId;organizationName;capacity;licensedAtEnd;newUsers;
- * revokedUsers;exceededUsers;peakLicensed;peakAt;usagePercent` (usage with two decimals, empty
- * when the capacity is 0; `peakAt` empty when no one was licensed).
+ * revokedUsers;exceededUsers;peakLicensed;peakAt;usagePercent;peakUsagePercent;
+ * overCapacityHours` (usage at the end and at the peak with two decimals, empty when the capacity
+ * is 0; `peakAt` empty when no one was licensed; hours over capacity with three decimals). The
+ * figures follow the license rules at the top of the core's `LicenseOverviewFold`.
  */
 export const organizationSummaryColumns: ReadonlyArray<CsvColumn<OrganizationSummary>> = [
   text("organizationId", (o) => o.organizationId),
@@ -114,6 +116,10 @@ export const organizationSummaryColumns: ReadonlyArray<CsvColumn<OrganizationSum
   plain("peakLicensed", (o) => `${o.peakLicensed}`),
   plain("peakAt", (o, instant) => (o.peakAt === null ? "" : instant(o.peakAt))),
   plain("usagePercent", (o) => (o.usagePercent === null ? "" : decimals(o.usagePercent, 2))),
+  plain("peakUsagePercent", (o) =>
+    o.peakUsagePercent === null ? "" : decimals(o.peakUsagePercent, 2),
+  ),
+  plain("overCapacityHours", (o) => decimals(o.overCapacityMs / 3_600_000, 3)),
 ];
 
 /** The cells of a row as fast-csv is given them: text cells neutralised, others as they are. */

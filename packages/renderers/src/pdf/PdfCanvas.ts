@@ -38,7 +38,7 @@ interface PdfKitInternals {
     readonly fonts: Record<string, unknown>;
     readonly xobjects: Record<string, unknown>;
   };
-  ref(data: Record<string, unknown>): { write(chunk: string): void; end(): void };
+  ref(data: Record<string, unknown>): { write(chunk: string | Uint8Array): void; end(): void };
   addContent(ops: Uint8Array): unknown;
   addPage(): unknown;
   registerFont(name: string, src: Uint8Array): unknown;
@@ -81,6 +81,7 @@ export class PdfCanvas {
   readonly #doc: PdfKitInternals;
   readonly #pageTotal: { write(chunk: string): void; end(): void };
   readonly #footer: string;
+  #boxes = 0;
 
   constructor(info: PdfDocumentInfo) {
     const date = new Date(info.generatedAt);
@@ -185,6 +186,52 @@ export class PdfCanvas {
     out.ascii(" ");
     out.number(y);
     out.ascii(" l S 0 G\n");
+  }
+
+  /**
+   * Draws into a box whose top-left corner is at (x, top): `draw` writes operators in the box's
+   * own coordinates (origin at its bottom-left corner, y up).
+   */
+  drawBox(x: number, top: number, height: number, draw: (out: ContentBuffer) => void): void {
+    const out = this.content;
+    out.ascii("q 1 0 0 1 ");
+    out.number(x);
+    out.ascii(" ");
+    out.number(PAGE_HEIGHT - top - height);
+    out.ascii(" cm\n");
+    draw(out);
+    out.ascii("Q\n");
+  }
+
+  /**
+   * Places a box on the current page now and lets its content be drawn later, when the figures
+   * it shows are known (a chart of a report that is still streaming): a form XObject, shown
+   * here, whose content stream is written when the returned function is called — once, before
+   * `finish`. Its coordinates are those of `drawBox`.
+   */
+  deferBox(
+    x: number,
+    top: number,
+    width: number,
+    height: number,
+  ): (draw: (out: ContentBuffer) => void) => void {
+    const name = `TallyBox${++this.#boxes}`;
+    const form = this.#doc.ref({
+      Type: "XObject",
+      Subtype: "Form",
+      BBox: [0, 0, width, height],
+      Resources: {
+        Font: { [this.regular.id]: this.regular.ref(), [this.bold.id]: this.bold.ref() },
+      },
+    });
+    this.#doc.page.xobjects[name] = form;
+    this.drawBox(x, top, height, (out) => out.ascii(`/${name} Do\n`));
+    return (draw) => {
+      const out = new ContentBuffer();
+      draw(out);
+      form.write(out.take());
+      form.end();
+    };
   }
 
   /** Ends the current page (with its footer) and starts the next one at the top. */

@@ -24,24 +24,57 @@ export const drawHeading = (canvas: PdfCanvas, text: string, keepWith = 60): voi
   canvas.y += HEADING_SIZE * 1.6;
 };
 
+/** Where a list of facts goes and how large: defaults are the page's width and 9 pt. */
+export interface FactLayout {
+  readonly left?: number;
+  readonly right?: number;
+  readonly labelWidth?: number;
+  readonly size?: number;
+}
+
 /** Labelled facts, one per line (a long value wraps onto up to three lines). */
 export const drawFacts = (
   canvas: PdfCanvas,
   facts: ReadonlyArray<readonly [string, string]>,
+  layout: FactLayout = {},
 ): void => {
-  const lineHeight = FACT_SIZE * 1.35;
-  const valueLeft = canvas.left + FACT_LABEL_WIDTH;
-  const valueRoom = ((canvas.right - valueLeft) * 1000) / FACT_SIZE;
+  const size = layout.size ?? FACT_SIZE;
+  const left = layout.left ?? canvas.left;
+  const labelWidth = layout.labelWidth ?? FACT_LABEL_WIDTH;
+  const lineHeight = size * 1.35;
+  const valueLeft = left + labelWidth;
+  const valueRoom = (((layout.right ?? canvas.right) - valueLeft) * 1000) / size;
   for (const [label, value] of facts) {
     const lines = canvas.regular.wrap(value, valueRoom, 3);
     if (canvas.room < lines.length * lineHeight) canvas.newPage();
-    canvas.text(canvas.bold, FACT_SIZE, canvas.left, canvas.y, label, FACT_LABEL_WIDTH - 8);
+    canvas.text(canvas.bold, size, left, canvas.y, label, labelWidth - 8);
     lines.forEach((line, i) => {
-      canvas.text(canvas.regular, FACT_SIZE, valueLeft, canvas.y + i * lineHeight, line);
+      canvas.text(
+        canvas.regular,
+        size,
+        valueLeft,
+        canvas.y + i * lineHeight,
+        line,
+        (valueRoom * size) / 1000,
+      );
     });
     canvas.y += Math.max(1, lines.length) * lineHeight;
   }
   canvas.y += lineHeight * 0.5;
+};
+
+/** A paragraph of small grey text across the page (an explanation under a table). */
+export const drawParagraph = (canvas: PdfCanvas, text: string, size = 7): void => {
+  const lineHeight = size * 1.3;
+  const lines = canvas.regular.wrap(text, ((canvas.right - canvas.left) * 1000) / size, 12);
+  if (canvas.room < lines.length * lineHeight + size) canvas.newPage();
+  canvas.y += size * 0.4;
+  canvas.content.ascii("0.35 g\n");
+  lines.forEach((line, i) => {
+    canvas.text(canvas.regular, size, canvas.left, canvas.y + i * lineHeight, line);
+  });
+  canvas.content.ascii("0 g\n");
+  canvas.y += lines.length * lineHeight + size * 0.6;
 };
 
 /** A line of plain text, e.g. "No protection periods in the interval." */

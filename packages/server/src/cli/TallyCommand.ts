@@ -14,7 +14,7 @@ import { importKinds } from "../importing/ImportRecords.ts";
 const load = <M>(module: () => Promise<M>) => Effect.promise(module);
 
 /** The version `tally --version` prints. */
-export const tallyVersion = "0.1.0";
+export const tallyVersion = "0.2.0";
 
 const config = Flag.String("config").pipe(
   Flag.withDescription(
