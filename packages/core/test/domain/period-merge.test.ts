@@ -212,6 +212,9 @@ describe("merging protection periods into report lines", () => {
         const merger = makePeriodMerger(options);
         const pushed = [...chunks.flatMap((c) => merger.push(c)), ...merger.flush()];
         expect(pushed).toEqual(expected);
+        // Flushed, the merger holds nothing: flushing again gives nothing, and it can be fed afresh.
+        expect(merger.flush()).toEqual([]);
+        expect([...merger.push(rows), ...merger.flush()]).toEqual(expected);
         const stream = mergePeriodRows(Stream.fromArrays(...chunks), options);
         expect(await Effect.runPromise(Stream.runCollect(stream))).toEqual(expected);
         // A Stream value may be run again: each run gets its own merger.

@@ -128,6 +128,12 @@ describe("renewLease", () => {
     );
   });
 
+  it("refuses a lease length that is not a positive integer, naming the event", () => {
+    expect(
+      failure(renewLease(running(), { workerId: "w1", now: T0 + 2_000, leaseMs: 0 })).message,
+    ).toBe("task t1: cannot renewLease from Running: leaseMs: expected a positive integer, got 0");
+  });
+
   it("tells another worker that it lost the lease", () => {
     const error = failure(renewLease(running(), { workerId: "w2", now: T0 + 2_000, leaseMs }));
     expect(error._tag).toBe("LeaseLostError");
@@ -229,6 +235,22 @@ describe("requestCancel", () => {
     expect(failure(requestCancel(done, { now: T0 + 3_000 })).message).toBe(
       "task t1: cannot requestCancel from Succeeded: the task has already finished",
     );
+  });
+});
+
+describe("refusals", () => {
+  it("name a running task whose cancellation was requested as such, and a cancelled one as Cancelled", () => {
+    const stopping = ok(requestCancel(running(), { now: T0 + 2_000 }));
+    expect(failure(claimTask(stopping, { workerId: "w2", now: T0 + 3_000, leaseMs })).message).toBe(
+      "task t1: cannot claim from Running (cancel requested): only a Queued task can be claimed",
+    );
+    const cancelled = ok(acknowledgeCancel(stopping, { workerId: "w1", now: T0 + 3_000 }));
+    expect(failure(requestCancel(cancelled, { now: T0 + 4_000 })).message).toBe(
+      "task t1: cannot requestCancel from Cancelled: the task has already finished",
+    );
+    expect(
+      failure(claimTask(running(), { workerId: "w2", now: T0 + 3_000, leaseMs })).message,
+    ).toBe("task t1: cannot claim from Running: only a Queued task can be claimed");
   });
 });
 

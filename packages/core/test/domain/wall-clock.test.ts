@@ -135,6 +135,44 @@ describe("parseWallClock", () => {
     ]);
   });
 
+  it("names the month and its length when the day is past its end", () => {
+    const months = [
+      ["January", 31],
+      ["February", 28],
+      ["March", 31],
+      ["April", 30],
+      ["May", 31],
+      ["June", 30],
+      ["July", 31],
+      ["August", 31],
+      ["September", 30],
+      ["October", 31],
+      ["November", 30],
+      ["December", 31],
+    ] as const;
+    months.forEach(([name, days], i) => {
+      const text = `2023-${two(i + 1)}-32T00:00:00`;
+      expect(failure(parseWallClock(text, "from"))[0]).toEqual({
+        field: "from",
+        expected: wallClockForm,
+        actual: `${JSON.stringify(text)} (${name} 2023 has ${days} days)`,
+      });
+    });
+  });
+
+  it("says in its message which form it expects, with an example", () => {
+    const result = parseWallClock("soon", "from");
+    expect(Result.isFailure(result) && result.failure.message).toBe(
+      'from: expected a date and time in the form YYYY-MM-DDThh:mm:ss, e.g. 2024-03-31T02:30:00, got "soon"',
+    );
+    const instant = parseInstantInZone("soon", "to", utc);
+    expect(Result.isFailure(instant) && instant.failure.message).toBe(
+      "to: expected a date and time YYYY-MM-DDThh:mm:ss (read in the report's time zone) or a " +
+        "timestamp with Z or an offset, e.g. 2024-03-31T02:30:00, 2024-03-31T00:30:00Z, " +
+        '2024-03-31T01:30:00.250+01:00, got "soon"',
+    );
+  });
+
   it("reads back every real wall-clock time it is written as", () => {
     fc.assert(
       fc.property(wallClockTime(0, 9999), (w) => {
@@ -267,6 +305,15 @@ describe("parseInstantInZone", () => {
     }
   });
 
+  it("accepts offsets up to ±23:59", () => {
+    expect(Result.getOrThrow(parseInstantInZone("2024-01-02T00:00:00+23:59", "from", utc))).toBe(
+      Date.UTC(2024, 0, 1, 0, 1),
+    );
+    expect(Result.getOrThrow(parseInstantInZone("2024-01-01T00:00:00-23:59", "from", utc))).toBe(
+      Date.UTC(2024, 0, 1, 23, 59),
+    );
+  });
+
   it("truncates fractions of seconds to the millisecond", () => {
     expect(Result.getOrThrow(parseInstantInZone("1970-01-01T00:00:00.9999999Z", "from", utc))).toBe(
       999,
@@ -283,6 +330,9 @@ describe("parseInstantInZone", () => {
     "2024-03-31T02:30:00+01",
     "2024-03-31T02:30:00 Europe/Berlin",
     "2024-03-31T02:30:00.Z",
+    "x2024-03-31T00:30:00Z",
+    "2024-03-31T00:30:00Zx",
+    "2024-03-31T00:30:00+01:00x",
     "1711848600000",
     "",
   ])("rejects %j, naming the field, the forms and the text", (text) => {
@@ -305,6 +355,14 @@ describe("parseInstantInZone", () => {
         expected: instantForms,
         actual:
           '"2024-02-10T00:00:00+24:00" (an offset\'s hours run from 00 to 23 and its minutes from 00 to 59)',
+      },
+    ]);
+    expect(failure(parseInstantInZone("2024-02-10T00:00:00-01:60", "to", utc))).toEqual([
+      {
+        field: "to",
+        expected: instantForms,
+        actual:
+          '"2024-02-10T00:00:00-01:60" (an offset\'s hours run from 00 to 23 and its minutes from 00 to 59)',
       },
     ]);
   });
