@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import type { FieldIssue } from "../../src/index.ts";
 import { decodeBatch, describeGiven } from "../../src/usecases/BatchValidation.ts";
 
-const Item = Schema.Struct({ id: Schema.String, "odd key": Schema.optionalKey(Schema.Number) });
+const Item = Schema.Struct({
+  id: Schema.String,
+  "odd key": Schema.optionalKey(Schema.Number),
+  "2nd": Schema.optionalKey(Schema.Number),
+});
 
 const issuesOf = (result: Result.Result<unknown, { issues: ReadonlyArray<FieldIssue> }>) => {
   if (Result.isSuccess(result)) throw new Error("accepted");
@@ -18,9 +22,15 @@ describe("decodeBatch", () => {
   });
 
   it("writes a path as people write it: indexes in brackets, names after a dot, odd keys quoted", () => {
-    expect(issuesOf(decodeBatch(Item, [{ id: "a" }, { id: 7, "odd key": "x" }], "vms"))).toEqual([
+    expect(
+      issuesOf(decodeBatch(Item, [{ id: "a" }, { id: 7, "odd key": "x", "2nd": null }], "vms")),
+    ).toEqual([
       { field: "vms[1].id", expected: "string", actual: "7" },
       { field: 'vms[1]["odd key"]', expected: "number", actual: '"x"' },
+      { field: 'vms[1]["2nd"]', expected: "number", actual: "null" },
+    ]);
+    expect(issuesOf(decodeBatch(Item, [{ id: "a" }, 7], "vms"))).toEqual([
+      { field: "vms[1]", expected: "object", actual: "7" },
     ]);
   });
 
