@@ -26,10 +26,12 @@ const maxShownJson = 80;
 export const describeGiven = (value: unknown): string => {
   if (typeof value === "string") return quoteGiven(value);
   if (value === undefined) return "nothing";
+  if (typeof value === "bigint" || typeof value === "symbol") return String(value);
   let json: string | undefined;
   try {
     json = JSON.stringify(value);
-  } catch {
+  } catch (error) {
+    if (!(error instanceof RangeError)) return `${typeof value} that JSON cannot hold`;
     return Array.isArray(value) ? "a deeply nested array" : `a deeply nested ${typeof value}`;
   }
   const text = json ?? typeof value;

@@ -111,3 +111,13 @@ const utcFormatter = fixedFormatter(0);
 
 /** An instant as ISO 8601 in UTC with seconds, e.g. `2024-03-31T00:59:59+00:00`. */
 export const formatInstantUtcIso = (instant: Instant): string => utcFormatter(instant);
+
+/**
+ * An instant as error messages quote it: `formatInstantUtcIso`, with the milliseconds when
+ * there are any, so that two instants a message compares never read alike.
+ */
+export const describeInstant = (instant: Instant): string => {
+  const text = formatInstantUtcIso(instant);
+  const ms = ((instant % 1000) + 1000) % 1000;
+  return ms === 0 ? text : `${text.slice(0, -6)}.${String(ms).padStart(3, "0")}${text.slice(-6)}`;
+};

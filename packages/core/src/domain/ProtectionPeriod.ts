@@ -4,7 +4,7 @@
 import { Schema, SchemaIssue } from "effect";
 import { FactId } from "./FactId.ts";
 import { Instant } from "./Instant.ts";
-import { formatInstantUtcIso } from "./InstantFormatter.ts";
+import { describeInstant } from "./InstantFormatter.ts";
 
 /**
  * One protection period `[start, end)` of one VM; `end === null` means still protected.
@@ -26,7 +26,7 @@ export const ProtectionPeriod = Schema.Struct({
           issue: new SchemaIssue.InvalidValue({
             message:
               `Expected null (still protected) or an instant after start ` +
-              `(${formatInstantUtcIso(period.start)}), got ${formatInstantUtcIso(period.end)}`,
+              `(${describeInstant(period.start)}), got ${describeInstant(period.end)}`,
           }),
         },
   ),

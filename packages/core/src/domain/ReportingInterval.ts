@@ -5,7 +5,7 @@
 import { Result, Schema } from "effect";
 import { ValidationError } from "./errors.ts";
 import { Instant } from "./Instant.ts";
-import { formatInstantUtcIso } from "./InstantFormatter.ts";
+import { describeInstant } from "./InstantFormatter.ts";
 
 /**
  * A half-open interval `[start, end)`. Intervals built from user input have `start < end`
@@ -49,8 +49,8 @@ export const makeReportingInterval = (
     );
   }
   if (start < end) return Result.succeed({ start, end });
-  const startText = formatInstantUtcIso(start);
-  const endText = formatInstantUtcIso(end);
+  const startText = describeInstant(start);
+  const endText = describeInstant(end);
   return Result.fail(
     new ValidationError({
       issues: [

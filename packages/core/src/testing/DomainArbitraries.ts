@@ -403,9 +403,14 @@ export const organizationFilterArbitrary = (
 export interface PrincipalConstraints {
   /** The tenants an operator may act for (default: any id). */
   readonly tenantIds?: ReadonlyArray<string>;
+  /**
+   * How often a tenant operator has no tenant, from 0 to 1 (default 0.1). The `Principal`
+   * schema admits such a malformed principal; the access policy must refuse it everything.
+   */
+  readonly withoutTenantRatio?: number;
 }
 
-/** An administrator, or a tenant operator of one tenant. */
+/** An administrator, or a tenant operator of one tenant (sometimes, malformed, of none). */
 export const principalArbitrary = (
   constraints: PrincipalConstraints = {},
 ): fc.Arbitrary<Principal> =>
@@ -414,8 +419,18 @@ export const principalArbitrary = (
       (id): Principal => ({ id, role: "Administrator", tenantId: null }),
     ),
     fc
-      .record({ id: idArbitrary({ maxLength: 24 }), tenantId: oneOf(constraints.tenantIds) })
-      .map(({ id, tenantId }): Principal => ({ id, role: "TenantOperator", tenantId })),
+      .record({
+        id: idArbitrary({ maxLength: 24 }),
+        tenantId: oneOf(constraints.tenantIds),
+        withoutTenant: chance(constraints.withoutTenantRatio ?? 0.1),
+      })
+      .map(
+        ({ id, tenantId, withoutTenant }): Principal => ({
+          id,
+          role: "TenantOperator",
+          tenantId: withoutTenant ? null : tenantId,
+        }),
+      ),
   );
 
 /** Constraints of the report request arbitraries. */

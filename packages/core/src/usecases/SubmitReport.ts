@@ -20,7 +20,7 @@ import {
 } from "../domain/errors.ts";
 import { describeGiven, quoteGiven } from "../domain/GivenText.ts";
 import type { Instant } from "../domain/Instant.ts";
-import { formatInstantUtcIso } from "../domain/InstantFormatter.ts";
+import { describeInstant } from "../domain/InstantFormatter.ts";
 import type { OrganizationFilter } from "../domain/License.ts";
 import type { Principal } from "../domain/Principal.ts";
 import type { ReportingInterval } from "../domain/ReportingInterval.ts";
@@ -361,8 +361,8 @@ const resolveInterval = (
       // Only `end` was defaulted here: a given pair was checked in validation.
       return yield* ValidationError.single(
         name("start"),
-        `an instant before ${name("end")}, which defaults to now (${formatInstantUtcIso(end)})`,
-        formatInstantUtcIso(valid.start),
+        `an instant before ${name("end")}, which defaults to now (${describeInstant(end)})`,
+        describeInstant(valid.start),
       );
     }
     if (target._tag !== "Tenants") return { start: end, end };

@@ -28,6 +28,10 @@ const operatorOf = (tenantId: string): Principal => ({
   tenantId,
 });
 
+/** Why the policy refused, or "allowed". */
+const reasonOf = (result: Result.Result<unknown, ForbiddenError>): string =>
+  Result.isFailure(result) ? result.failure.reason : "allowed";
+
 describe("the access policy", () => {
   it("gives an administrator every tenant report, scoped to the tenant asked for", () => {
     fc.assert(
@@ -42,11 +46,12 @@ describe("the access policy", () => {
   it("gives a tenant operator its own tenant's report and refuses everything else", () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...tenants),
+        principalArbitrary({ tenantIds: tenants }).filter((p) => p.role === "TenantOperator"),
         tenantFilterArbitrary({ tenantIds: tenants }),
-        (own, filter) => {
-          const scope = tenantScopeFor(operatorOf(own), filter);
-          if (filter._tag === "OneTenant" && filter.tenantId === own) {
+        (operator, filter) => {
+          const scope = tenantScopeFor(operator, filter);
+          const own = operator.tenantId;
+          if (own !== null && filter._tag === "OneTenant" && filter.tenantId === own) {
             expect(scope).toEqual(Result.succeed(own));
           } else {
             expect(Result.isFailure(scope) && scope.failure).toBeInstanceOf(ForbiddenError);
@@ -56,24 +61,19 @@ describe("the access policy", () => {
     );
   });
 
-  it("explains a refusal", () => {
-    const all = tenantScopeFor(operatorOf("acme"), { _tag: "AllTenants" });
-    expect(Result.isFailure(all) && all.failure.reason).toBe(
-      "a tenant operator may report only on its own tenant 'acme', not on all tenants",
-    );
-  });
-
   it("lets a tenant operator report on organizations of its own tenant only", () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...tenants),
+        principalArbitrary({ tenantIds: tenants }).filter((p) => p.role === "TenantOperator"),
         organizationFilterArbitrary({ organizationIds: ["org"], tenantIds: tenants }),
         fc.option(fc.constantFrom(...tenants, undefined), { nil: null }),
-        (own, filter, owner) => {
-          const scope = organizationScopeFor(operatorOf(own), filter, owner);
+        (operator, filter, owner) => {
+          const scope = organizationScopeFor(operator, filter, owner);
+          const own = operator.tenantId;
           const allowed =
-            (filter._tag === "OrganizationsOfTenant" && filter.tenantId === own) ||
-            (filter._tag === "OneOrganization" && owner === own);
+            own !== null &&
+            ((filter._tag === "OrganizationsOfTenant" && filter.tenantId === own) ||
+              (filter._tag === "OneOrganization" && owner === own));
           if (allowed) expect(scope).toEqual(Result.succeed(own));
           else expect(Result.isFailure(scope) && scope.failure).toBeInstanceOf(ForbiddenError);
         },
@@ -88,7 +88,13 @@ describe("the access policy", () => {
     expect(
       organizationScopeFor(admin, { _tag: "OneOrganization", organizationId: "o" }, null),
     ).toEqual(Result.succeed(null));
-    expect(organizationScopeFor(admin, { _tag: "AllOrganizations" }, undefined)).toEqual(
+    expect(
+      organizationScopeFor(admin, { _tag: "OneOrganization", organizationId: "o" }, undefined),
+    ).toEqual(Result.succeed(null));
+    expect(
+      organizationScopeFor(admin, { _tag: "OrganizationsOfTenant", tenantId: "globex" }, undefined),
+    ).toEqual(Result.succeed("globex"));
+    expect(organizationScopeFor(admin, { _tag: "AllOrganizations" }, "acme")).toEqual(
       Result.succeed(null),
     );
   });
@@ -110,13 +116,53 @@ describe("the access policy", () => {
     );
   });
 
-  it("refuses an operator without a tenant everything", () => {
+  it("refuses an operator without a tenant everything, even what belongs to no tenant", () => {
     const broken: Principal = { id: "x", role: "TenantOperator", tenantId: null };
-    expect(Result.isFailure(tenantScopeFor(broken, { _tag: "OneTenant", tenantId: "acme" }))).toBe(
-      true,
+    const refusal = "principal 'x' is a tenant operator without a tenant and may see nothing";
+    expect(reasonOf(tenantScopeFor(broken, { _tag: "OneTenant", tenantId: "acme" }))).toBe(refusal);
+    expect(reasonOf(tenantScopeFor(broken, { _tag: "AllTenants" }))).toBe(refusal);
+    for (const owner of [null, undefined, "acme"]) {
+      const one = organizationScopeFor(
+        broken,
+        { _tag: "OneOrganization", organizationId: "o" },
+        owner,
+      );
+      expect(reasonOf(one)).toBe(refusal);
+    }
+    expect(reasonOf(organizationScopeFor(broken, { _tag: "AllOrganizations" }, undefined))).toBe(
+      refusal,
     );
-    expect(Result.isFailure(listingScopeFor(broken, undefined))).toBe(true);
+    expect(reasonOf(listingScopeFor(broken, undefined))).toBe(refusal);
     expect(canSeeTenant(broken, "acme")).toBe(false);
+    expect(canSeeTenant(broken, null)).toBe(false);
+  });
+
+  it("explains each refusal of a tenant operator, naming its tenant", () => {
+    const acme = operatorOf("acme");
+    expect(reasonOf(tenantScopeFor(acme, { _tag: "AllTenants" }))).toBe(
+      "a tenant operator may report only on its own tenant 'acme', not on all tenants",
+    );
+    expect(reasonOf(tenantScopeFor(acme, { _tag: "OneTenant", tenantId: "globex" }))).toBe(
+      "a tenant operator of tenant 'acme' may not report on another tenant",
+    );
+    expect(reasonOf(organizationScopeFor(acme, { _tag: "AllOrganizations" }, undefined))).toBe(
+      "a tenant operator may report only on organizations of its own tenant 'acme', not on all organizations",
+    );
+    expect(
+      reasonOf(
+        organizationScopeFor(
+          acme,
+          { _tag: "OrganizationsOfTenant", tenantId: "globex" },
+          undefined,
+        ),
+      ),
+    ).toBe("a tenant operator of tenant 'acme' may not report on another tenant's organizations");
+    expect(
+      reasonOf(organizationScopeFor(acme, { _tag: "OneOrganization", organizationId: "o" }, null)),
+    ).toBe("a tenant operator of tenant 'acme' may report only on organizations of that tenant");
+    expect(reasonOf(listingScopeFor(acme, "globex"))).toBe(
+      "a tenant operator of tenant 'acme' may not list another tenant's tasks or reports",
+    );
   });
 
   it("limits listings to the operator's tenant and lets administrators narrow them", () => {

@@ -83,6 +83,9 @@ describe("makeInstantFormatter", () => {
   it("writes years outside 0000–9999 in ISO's expanded form", () => {
     const utc = makeInstantFormatter({ _tag: "Fixed", offsetMinutes: 0 });
     expect(utc(Date.UTC(10_000, 0, 1))).toBe("+010000-01-01T00:00:00+00:00");
+    expect(utc(Date.UTC(10_000, 0, 1) - 1)).toBe("9999-12-31T23:59:59+00:00");
+    expect(utc(Date.UTC(1000, 0, 1))).toBe("1000-01-01T00:00:00+00:00");
+    expect(utc(Date.UTC(1000, 0, 1) - 1)).toBe("0999-12-31T23:59:59+00:00");
     expect(utc(Date.UTC(-1, 11, 31, 23, 59, 59))).toBe("-000001-12-31T23:59:59+00:00");
     expect(utc(-62_167_219_200_000)).toBe("0000-01-01T00:00:00+00:00");
     expect(utc(-62_135_596_800_001)).toBe("0000-12-31T23:59:59+00:00");

@@ -212,6 +212,9 @@ describe("merging protection periods into report lines", () => {
         const merger = makePeriodMerger(options);
         const pushed = [...chunks.flatMap((c) => merger.push(c)), ...merger.flush()];
         expect(pushed).toEqual(expected);
+        // Flushed, the merger holds nothing: flushing again gives nothing, and it can be fed afresh.
+        expect(merger.flush()).toEqual([]);
+        expect([...merger.push(rows), ...merger.flush()]).toEqual(expected);
         const stream = mergePeriodRows(Stream.fromArrays(...chunks), options);
         expect(await Effect.runPromise(Stream.runCollect(stream))).toEqual(expected);
         // A Stream value may be run again: each run gets its own merger.
@@ -221,7 +224,7 @@ describe("merging protection periods into report lines", () => {
     );
   });
 
-  it("unions plain periods into disjoint, non-touching periods covering the same instants", () => {
+  it("unions plain periods into disjoint, non-touching, non-empty periods covering the same instants", () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -237,6 +240,7 @@ describe("merging protection periods into report lines", () => {
               periods.some((p) => covers(p.start, p.end, x)),
             );
           }
+          for (const p of merged) expect(p.end === null || p.start < p.end).toBe(true);
           for (let i = 1; i < merged.length; i++) {
             const previous = merged[i - 1] as { end: number | null };
             expect(previous.end).not.toBeNull();
@@ -268,6 +272,16 @@ describe("merging protection periods into report lines", () => {
           ongoing: false,
         },
       ]);
+    });
+
+    it("drops empty and reversed plain periods from a union", () => {
+      expect(
+        mergeIntervals([
+          { start: 5, end: 5 },
+          { start: 9, end: 3 },
+          { start: 20, end: 30 },
+        ]),
+      ).toEqual([{ start: 20, end: 30 }]);
     });
 
     it("keeps periods separated by a gap as separate lines", () => {

@@ -57,9 +57,10 @@ describe("makeReportingInterval", () => {
   it("rejects bounds that are no whole milliseconds", () => {
     const result = makeReportingInterval(0.5, Number.NaN, { start: "startTime", end: "endTime" });
     if (Result.isSuccess(result)) throw new Error("accepted a fractional instant");
-    expect(result.failure.issues.map((issue) => [issue.field, issue.actual])).toEqual([
-      ["startTime", "0.5"],
-      ["endTime", "NaN"],
+    const expected = "an instant in whole milliseconds since 1970-01-01T00:00:00Z";
+    expect(result.failure.issues).toEqual([
+      { field: "startTime", expected, actual: "0.5" },
+      { field: "endTime", expected, actual: "NaN" },
     ]);
   });
 

@@ -10,38 +10,17 @@ import {
   expireLease,
   failTask,
   isTerminal,
-  newTask,
   releaseTask,
   renewLease,
   requestCancel,
   succeedTask,
 } from "../../src/domain/TaskLifecycle.ts";
 import { reportTaskArbitrary } from "../../src/testing/TaskArbitraries.ts";
+import { sampleQueuedTask, T0 } from "./SampleTask.ts";
 
-/** 2024-01-01T00:00:00Z */
-const T0 = 1_704_067_200_000;
 const leaseMs = 30_000;
 
-const queued = (maxAttempts = 3): ReportTask =>
-  newTask({
-    id: "t1",
-    type: "CreateTenantReport",
-    request: {
-      _tag: "TenantReport",
-      interval: { start: T0 - 86_400_000, end: T0 },
-      zone: { spec: "UTC", resolved: { _tag: "Fixed", offsetMinutes: 0 } },
-      tenant: { _tag: "AllTenants" },
-      format: "csv",
-      variant: "detail",
-      columns: "vendor",
-      separator: ";",
-    },
-    principal: { id: "admin", role: "Administrator", tenantId: null },
-    tenantScope: null,
-    now: T0,
-    maxAttempts,
-    idempotencyKey: null,
-  });
+const queued = sampleQueuedTask;
 
 const ok = <E>(result: Result.Result<ReportTask, E>): ReportTask => {
   if (Result.isFailure(result)) throw new Error(`expected success, got ${String(result.failure)}`);
@@ -149,6 +128,12 @@ describe("renewLease", () => {
     );
   });
 
+  it("refuses a lease length that is not a positive integer, naming the event", () => {
+    expect(
+      failure(renewLease(running(), { workerId: "w1", now: T0 + 2_000, leaseMs: 0 })).message,
+    ).toBe("task t1: cannot renewLease from Running: leaseMs: expected a positive integer, got 0");
+  });
+
   it("tells another worker that it lost the lease", () => {
     const error = failure(renewLease(running(), { workerId: "w2", now: T0 + 2_000, leaseMs }));
     expect(error._tag).toBe("LeaseLostError");
@@ -253,6 +238,22 @@ describe("requestCancel", () => {
   });
 });
 
+describe("refusals", () => {
+  it("name a running task whose cancellation was requested as such, and a cancelled one as Cancelled", () => {
+    const stopping = ok(requestCancel(running(), { now: T0 + 2_000 }));
+    expect(failure(claimTask(stopping, { workerId: "w2", now: T0 + 3_000, leaseMs })).message).toBe(
+      "task t1: cannot claim from Running (cancel requested): only a Queued task can be claimed",
+    );
+    const cancelled = ok(acknowledgeCancel(stopping, { workerId: "w1", now: T0 + 3_000 }));
+    expect(failure(requestCancel(cancelled, { now: T0 + 4_000 })).message).toBe(
+      "task t1: cannot requestCancel from Cancelled: the task has already finished",
+    );
+    expect(
+      failure(claimTask(running(), { workerId: "w2", now: T0 + 3_000, leaseMs })).message,
+    ).toBe("task t1: cannot claim from Running: only a Queued task can be claimed");
+  });
+});
+
 describe("acknowledgeCancel", () => {
   it("cancels a running task whose cancellation was requested", () => {
     const stopping = ok(requestCancel(running(), { now: T0 + 2_000 }));
@@ -285,6 +286,16 @@ describe("releaseTask", () => {
       lease: null,
       stateChangedAt: T0 + 3_000,
     });
+  });
+
+  it("gives back only the attempt it releases, after earlier attempts expired", () => {
+    let task = queued(3);
+    task = ok(claimTask(task, { workerId: "w1", now: T0, leaseMs }));
+    task = ok(expireLease(task, { now: T0 + leaseMs }));
+    task = ok(claimTask(task, { workerId: "w2", now: T0 + leaseMs, leaseMs }));
+    expect(task.attempts).toBe(2);
+    task = ok(releaseTask(task, { workerId: "w2", now: T0 + leaseMs + 1 }));
+    expect(task).toMatchObject({ state: { _tag: "Queued" }, attempts: 1 });
   });
 
   it("cancels instead when cancellation was requested", () => {
@@ -433,6 +444,14 @@ const expectLawfulStep = (
   );
   expect(next.id).toBe(before.id);
   expect(next.createdAt).toBe(before.createdAt);
+  if (before.state._tag === "Queued" && next.state._tag === "Running") {
+    expect(next.attempts, "a claim uses an attempt").toBe(before.attempts + 1);
+  }
+  if (before.state._tag === "Running" && next.state._tag === "Queued") {
+    expect(next.attempts, "a release gives its attempt back, an expired lease does not").toBe(
+      event.kind === "release" ? before.attempts - 1 : before.attempts,
+    );
+  }
   if (before.state._tag === "Running" && next.state._tag === "Running") {
     expect(next.attempts, "the same attempt").toBe(before.attempts);
     expect(next.progress, "progress never decreases within an attempt").toBeGreaterThanOrEqual(

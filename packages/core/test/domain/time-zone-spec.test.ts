@@ -223,7 +223,29 @@ describe("resolveTimeZone", () => {
   });
 
   it("resolves Local to a fixed zero offset when the configured zone is UTC by any name", () => {
-    for (const name of ["UTC", "Etc/UTC", "GMT", "Etc/GMT", "utc"]) {
+    // Every spelling of UTC in the tz database (backward links included), in any case.
+    const utcNames = [
+      "UTC",
+      "Etc/UTC",
+      "UCT",
+      "Etc/UCT",
+      "GMT",
+      "Etc/GMT",
+      "Etc/GMT0",
+      "Etc/GMT+0",
+      "Etc/GMT-0",
+      "GMT0",
+      "GMT+0",
+      "GMT-0",
+      "Etc/Greenwich",
+      "Greenwich",
+      "Etc/Universal",
+      "Universal",
+      "Etc/Zulu",
+      "Zulu",
+      "utc",
+    ];
+    for (const name of utcNames) {
       expect(Result.getOrThrow(resolveTimeZone({ _tag: "Local" }, name))).toEqual({
         _tag: "Fixed",
         offsetMinutes: 0,
@@ -264,6 +286,40 @@ describe("offsetAt", () => {
     expect(offsetAt(berlin, Date.UTC(2024, 2, 31, 1))).toBe(120);
     expect(offsetAt({ _tag: "Iana", name: "Asia/Kathmandu" }, Date.UTC(2024, 0, 1))).toBe(345);
     expect(offsetAt({ _tag: "Fixed", offsetMinutes: -690 }, 0)).toBe(-690);
+  });
+
+  it("follows zones that changed their offset and back within days", () => {
+    // Found with luxon: each changed its offset twice within three weeks in these months.
+    const windows = [
+      ["America/Recife", Date.UTC(2000, 9, 1)],
+      ["America/Noronha", Date.UTC(2000, 9, 1)],
+      ["America/Argentina/Tucuman", Date.UTC(2004, 4, 25)],
+      ["Africa/Tunis", Date.UTC(1943, 2, 25)],
+      ["Europe/Vienna", Date.UTC(1945, 2, 28)],
+    ] as const;
+    for (const [name, from] of windows) {
+      for (let instant = from; instant < from + 30 * 86_400_000; instant += 3_600_000) {
+        const expected = DateTime.fromMillis(instant, { zone: name }).offset;
+        const actual = offsetAt({ _tag: "Iana", name }, instant);
+        if (actual !== expected)
+          expect({ name, instant, actual }).toEqual({ name, instant, expected });
+      }
+    }
+  });
+
+  it("keeps the offset at the edge of the Date range for instants beyond it", () => {
+    const berlin = { _tag: "Iana", name: "Europe/Berlin" } as const;
+    const edge = 8.64e15 - 2 * 86_400_000;
+    const late = DateTime.fromMillis(edge, { zone: "Europe/Berlin" }).offset;
+    const early = DateTime.fromMillis(-edge, { zone: "Europe/Berlin" }).offset;
+    expect(late).toBe(120);
+    for (const instant of [8.64e15 - 1, 8.64e15, 8.64e15 + 86_400_000, 1e16]) {
+      expect(offsetAt(berlin, instant)).toBe(late);
+    }
+    expect(early).toBeCloseTo(53.47, 2); // Berlin's local mean time
+    for (const instant of [-8.64e15, -8.64e15 - 86_400_000, -1e16]) {
+      expect(offsetAt(berlin, instant)).toBe(early);
+    }
   });
 
   it("agrees with luxon for any instant in real zones", () => {

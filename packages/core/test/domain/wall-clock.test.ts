@@ -93,6 +93,8 @@ describe("parseWallClock", () => {
       second: 0,
     });
     expect(wall("2024-02-29T23:59:59").day).toBe(29);
+    expect(wall("2000-02-29T00:00:00").day).toBe(29);
+    expect(wall("2024-12-31T00:00:00").day).toBe(31);
   });
 
   it.each([
@@ -116,6 +118,11 @@ describe("parseWallClock", () => {
     ["2024-02-30T00:00:00", "February 2024 has 29 days"],
     ["2023-02-29T00:00:00", "February 2023 has 28 days"],
     ["2024-04-31T00:00:00", "April 2024 has 30 days"],
+    ["2024-06-31T00:00:00", "June 2024 has 30 days"],
+    ["2024-09-31T00:00:00", "September 2024 has 30 days"],
+    ["2024-11-31T00:00:00", "November 2024 has 30 days"],
+    ["1900-02-29T00:00:00", "February 1900 has 28 days"],
+    ["2100-02-29T00:00:00", "February 2100 has 28 days"],
     ["2024-00-10T00:00:00", "month 0 does not exist"],
     ["2024-13-10T00:00:00", "month 13 does not exist"],
     ["2024-03-00T00:00:00", "March 2024 has 31 days"],
@@ -126,6 +133,44 @@ describe("parseWallClock", () => {
     expect(failure(parseWallClock(text, "to"))).toEqual([
       { field: "to", expected: wallClockForm, actual: `${JSON.stringify(text)} (${why})` },
     ]);
+  });
+
+  it("names the month and its length when the day is past its end", () => {
+    const months = [
+      ["January", 31],
+      ["February", 28],
+      ["March", 31],
+      ["April", 30],
+      ["May", 31],
+      ["June", 30],
+      ["July", 31],
+      ["August", 31],
+      ["September", 30],
+      ["October", 31],
+      ["November", 30],
+      ["December", 31],
+    ] as const;
+    months.forEach(([name, days], i) => {
+      const text = `2023-${two(i + 1)}-32T00:00:00`;
+      expect(failure(parseWallClock(text, "from"))[0]).toEqual({
+        field: "from",
+        expected: wallClockForm,
+        actual: `${JSON.stringify(text)} (${name} 2023 has ${days} days)`,
+      });
+    });
+  });
+
+  it("says in its message which form it expects, with an example", () => {
+    const result = parseWallClock("soon", "from");
+    expect(Result.isFailure(result) && result.failure.message).toBe(
+      'from: expected a date and time in the form YYYY-MM-DDThh:mm:ss, e.g. 2024-03-31T02:30:00, got "soon"',
+    );
+    const instant = parseInstantInZone("soon", "to", utc);
+    expect(Result.isFailure(instant) && instant.failure.message).toBe(
+      "to: expected a date and time YYYY-MM-DDThh:mm:ss (read in the report's time zone) or a " +
+        "timestamp with Z or an offset, e.g. 2024-03-31T02:30:00, 2024-03-31T00:30:00Z, " +
+        '2024-03-31T01:30:00.250+01:00, got "soon"',
+    );
   });
 
   it("reads back every real wall-clock time it is written as", () => {
@@ -260,6 +305,15 @@ describe("parseInstantInZone", () => {
     }
   });
 
+  it("accepts offsets up to ±23:59", () => {
+    expect(Result.getOrThrow(parseInstantInZone("2024-01-02T00:00:00+23:59", "from", utc))).toBe(
+      Date.UTC(2024, 0, 1, 0, 1),
+    );
+    expect(Result.getOrThrow(parseInstantInZone("2024-01-01T00:00:00-23:59", "from", utc))).toBe(
+      Date.UTC(2024, 0, 1, 23, 59),
+    );
+  });
+
   it("truncates fractions of seconds to the millisecond", () => {
     expect(Result.getOrThrow(parseInstantInZone("1970-01-01T00:00:00.9999999Z", "from", utc))).toBe(
       999,
@@ -276,6 +330,9 @@ describe("parseInstantInZone", () => {
     "2024-03-31T02:30:00+01",
     "2024-03-31T02:30:00 Europe/Berlin",
     "2024-03-31T02:30:00.Z",
+    "x2024-03-31T00:30:00Z",
+    "2024-03-31T00:30:00Zx",
+    "2024-03-31T00:30:00+01:00x",
     "1711848600000",
     "",
   ])("rejects %j, naming the field, the forms and the text", (text) => {
@@ -298,6 +355,14 @@ describe("parseInstantInZone", () => {
         expected: instantForms,
         actual:
           '"2024-02-10T00:00:00+24:00" (an offset\'s hours run from 00 to 23 and its minutes from 00 to 59)',
+      },
+    ]);
+    expect(failure(parseInstantInZone("2024-02-10T00:00:00-01:60", "to", utc))).toEqual([
+      {
+        field: "to",
+        expected: instantForms,
+        actual:
+          '"2024-02-10T00:00:00-01:60" (an offset\'s hours run from 00 to 23 and its minutes from 00 to 59)',
       },
     ]);
   });

@@ -1,6 +1,7 @@
-import { Effect, Option, Stream } from "effect";
+import { Context, Effect, Option, Stream } from "effect";
 import { describe, expect, it } from "vitest";
 import {
+  describeInstant,
   ForbiddenError,
   ingestLicenseEvents,
   ingestOrganizations,
@@ -8,7 +9,10 @@ import {
   ingestTenants,
   ingestUsers,
   ingestVms,
+  LicenseStore,
   ProtectionPeriodStore,
+  StorageError,
+  type StorageFailureReason,
   TenantDirectory,
   ValidationError,
 } from "../../src/index.ts";
@@ -145,5 +149,131 @@ describe("data management", () => {
         ),
       )[0]?.field,
     ).toBe("items[0].kind");
+  });
+
+  it("refuses every kind of data management to a tenant operator, naming it", async () => {
+    const world = makeTestWorld();
+    const reasons = await Promise.all(
+      [
+        ingestTenants(acmeOperator, []),
+        ingestVms(acmeOperator, []),
+        ingestProtectionPeriods(acmeOperator, []),
+        ingestOrganizations(acmeOperator, []),
+        ingestUsers(acmeOperator, []),
+        ingestLicenseEvents(acmeOperator, []),
+      ].map(async (ingest) => ((await world.runFailure(ingest)) as ForbiddenError).reason),
+    );
+    expect(reasons).toEqual([
+      "only administrators may ingest tenants",
+      "only administrators may ingest VMs",
+      "only administrators may ingest protection periods",
+      "only administrators may ingest organizations",
+      "only administrators may ingest users",
+      "only administrators may ingest license events",
+    ]);
+  });
+
+  it("names at most 20 periods that end before they start, each with its start", async () => {
+    const world = makeTestWorld();
+    await world.run(seedProtection);
+    const reversed = Array.from({ length: 25 }, (_, i) => ({
+      id: `r${i}`,
+      vmId: "vm-1",
+      start: t0 + i,
+      end: t0 + i - 1,
+    }));
+    const issues = issuesOf(await world.runFailure(ingestProtectionPeriods(admin, reversed)));
+    expect(issues).toHaveLength(20);
+    expect(issues[19]).toEqual({
+      field: "items[19].end",
+      expected: `null (still protected) or an instant after start (${describeInstant(t0 + 19)})`,
+      actual: describeInstant(t0 + 18),
+    });
+  });
+
+  it("says what each unknown reference should name, for at most 20 items", async () => {
+    const world = makeTestWorld();
+    await world.run(seedProtection);
+    const vms = Array.from({ length: 25 }, (_, i) => ({
+      id: `vm-x${i}`,
+      name: "x",
+      tenantId: `tenant-${i}`,
+    }));
+    const vmIssues = issuesOf(await world.runFailure(ingestVms(admin, vms, { field: "vms" })));
+    expect(vmIssues).toHaveLength(20);
+    expect(vmIssues[19]).toEqual({
+      field: "vms[19].tenantId",
+      expected: "the id of a known tenant (ingest the tenants first)",
+      actual: '"tenant-19"',
+    });
+    const periods = [{ id: "q", vmId: "vm-404", start: t0, end: null }];
+    expect(issuesOf(await world.runFailure(ingestProtectionPeriods(admin, periods)))).toEqual([
+      {
+        field: "items[0].vmId",
+        expected: "the id of a known VM (ingest the VMs first)",
+        actual: '"vm-404"',
+      },
+    ]);
+    const users = [{ id: "u", name: "ada", organizationId: "org-404" }];
+    expect(issuesOf(await world.runFailure(ingestUsers(admin, users)))).toEqual([
+      {
+        field: "items[0].organizationId",
+        expected: "the id of a known organization (ingest the organizations first)",
+        actual: '"org-404"',
+      },
+    ]);
+    const events = [{ id: "e", userId: "ghost", kind: "assigned", at: t0 }];
+    const [eventIssue] = issuesOf(
+      await world.runFailure(ingestLicenseEvents(admin, events, { field: "events" })),
+    );
+    expect(eventIssue).toMatchObject({
+      field: "events[].userId",
+      expected: "ids of known users (ingest the users first)",
+    });
+    expect(eventIssue?.actual).toContain("ghost");
+  });
+
+  describe("when a store refuses a batch", () => {
+    const failing = (reason: StorageFailureReason) =>
+      new StorageError({ reason, operation: "upsert", detail: "refused by the store" });
+    /** Runs `effect` in `world` with the period and license stores' writes failing so. */
+    const runRefused = (world: ReturnType<typeof makeTestWorld>, reason: StorageFailureReason) => {
+      const periods = Context.get(world.context, ProtectionPeriodStore);
+      const licenses = Context.get(world.context, LicenseStore);
+      const context = world.context.pipe(
+        Context.add(ProtectionPeriodStore, {
+          ...periods,
+          upsertPeriods: () => Effect.fail(failing(reason)),
+        }),
+        Context.add(LicenseStore, { ...licenses, upsertUsers: () => Effect.fail(failing(reason)) }),
+      );
+      return <A, E>(
+        effect: Effect.Effect<A, E, ProtectionPeriodStore | TenantDirectory | LicenseStore>,
+      ) => Effect.runPromise(Effect.flip(Effect.provideContext(effect, context)));
+    };
+
+    it("lets a constraint violation stand when every reference exists", async () => {
+      const world = makeTestWorld();
+      await world.run(seedProtection);
+      await world.run(
+        ingestOrganizations(admin, [{ id: "org", name: "Org", capacity: 1, tenantId: null }]),
+      );
+      const run = runRefused(world, "ConstraintViolation");
+      const periods = [{ id: "q", vmId: "vm-1", start: t0, end: null }];
+      expect(await run(ingestProtectionPeriods(admin, periods))).toEqual(
+        failing("ConstraintViolation"),
+      );
+      const users = [{ id: "u", name: "ada", organizationId: "org" }];
+      expect(await run(ingestUsers(admin, users))).toEqual(failing("ConstraintViolation"));
+    });
+
+    it("passes any other failure through, even when a reference is missing", async () => {
+      const world = makeTestWorld();
+      const run = runRefused(world, "Busy");
+      const periods = [{ id: "q", vmId: "vm-404", start: t0, end: null }];
+      expect(await run(ingestProtectionPeriods(admin, periods))).toEqual(failing("Busy"));
+      const users = [{ id: "u", name: "ada", organizationId: "org-404" }];
+      expect(await run(ingestUsers(admin, users))).toEqual(failing("Busy"));
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { Effect, Option } from "effect";
+import { Effect, Option, Stream } from "effect";
 import { describe, expect, it } from "vitest";
 import {
   ConflictError,
@@ -10,6 +10,7 @@ import {
   listReports,
   listTasks,
   NotFoundError,
+  ReportStore,
   type ReportTask,
   readReport,
   runNextTask,
@@ -164,6 +165,74 @@ describe("reports", () => {
       NotFoundError,
     );
     expect((await world.run(getReport(admin, reportIdOf(globex)))).id).toBe(reportIdOf(globex));
+  });
+
+  it("reads a report whole, or any inclusive byte range inside it", async () => {
+    const { world } = await worldWithTasks();
+    const [acme] = await runAll(world);
+    const meta = await world.run(getReport(acmeOperator, reportIdOf(acme)));
+    const bytesOf = (range?: { start: number; end: number }) =>
+      world.run(
+        Effect.flatMap(readReport(acmeOperator, meta.id, range), (download) =>
+          Effect.map(Stream.runCollect(download.content), (chunks) =>
+            Buffer.concat(chunks.map((c) => Buffer.from(c))),
+          ),
+        ),
+      );
+    const whole = await bytesOf();
+    expect(whole.length).toBe(meta.byteSize);
+    const last = meta.byteSize - 1;
+    for (const [start, end] of [
+      [0, 0],
+      [0, last],
+      [last, last],
+      [3, 7],
+    ] as const) {
+      expect(await bytesOf({ start, end })).toEqual(whole.subarray(start, end + 1));
+    }
+  });
+
+  it("rejects a byte range that is reversed, negative, fractional or beyond the report, naming the range", async () => {
+    const { world } = await worldWithTasks();
+    const [acme] = await runAll(world);
+    const meta = await world.run(getReport(admin, reportIdOf(acme)));
+    const last = meta.byteSize - 1;
+    for (const range of [
+      { start: 5, end: 4 },
+      { start: -1, end: 4 },
+      { start: 0.5, end: 4 },
+      { start: 0, end: 4.5 },
+      { start: 0, end: meta.byteSize },
+    ]) {
+      expect(await world.runFailure(readReport(admin, meta.id, range))).toEqual(
+        ValidationError.single(
+          "range",
+          `bytes start-end with 0 <= start <= end <= ${last}`,
+          `${range.start}-${range.end}`,
+        ),
+      );
+    }
+  });
+
+  it("has no byte range to offer of an empty report", async () => {
+    const { world } = await worldWithTasks();
+    const [acme] = await runAll(world);
+    const stored = await world.run(getReport(admin, reportIdOf(acme)));
+    // A report of no bytes, stored as a renderer that writes nothing would leave it.
+    const meta = await world.run(
+      Effect.gen(function* () {
+        const store = yield* ReportStore;
+        return yield* store.put({
+          draft: { ...stored, id: "empty" },
+          content: Stream.empty,
+          rowCount: () => 0,
+        });
+      }),
+    );
+    expect(meta.byteSize).toBe(0);
+    expect(await world.runFailure(readReport(admin, meta.id, { start: 0, end: 0 }))).toEqual(
+      ValidationError.single("range", "no range: the report is empty", "0-0"),
+    );
   });
 
   it("rejects a byte range beyond the report", async () => {
