@@ -19,9 +19,9 @@ import { join } from "node:path";
 import { serveOnLoopback } from "@tally/adapters-http";
 import {
   PostgresDatabase,
+  ScryptPasswordHasher,
   SqliteDatabase,
   type StorageLocation,
-  type StoragePorts,
 } from "@tally/adapters-storage";
 import {
   defaultTallySettings,
@@ -268,15 +268,16 @@ const startTally = async (
 ): Promise<RunningTally> => {
   const scope = Effect.runSync(Scope.make());
   const layer = Layer.mergeAll(
-    storageLayer(location) as Layer.Layer<StoragePorts>,
+    storageLayer(location),
     renderers,
     SequentialIdGenerator.layer,
     SystemClock.layer,
+    ScryptPasswordHasher.layer,
     Layer.succeed(TallySettings, TallySettings.of(defaultTallySettings)),
   );
-  const context = (await Effect.runPromise(
+  const context: Context.Context<TallyServices> = await Effect.runPromise(
     quiet(Layer.buildWithScope(layer, scope)),
-  )) as Context.Context<TallyServices>;
+  );
   const run = <A, E>(effect: Effect.Effect<A, E, TallyServices>): Promise<A> =>
     Effect.runPromise(quiet(Effect.provideContext(effect, context)));
   const server = await run(Scope.provide(serveOnLoopback(), scope));
@@ -426,7 +427,8 @@ describe.each(backends)("a renderer failing mid-report on $name", (backend) => {
           });
           expect(await vendorTask(tally, location)).toMatchObject({
             state: "Failed",
-            result: null,
+            // The vendor's document: on completion, result is the report id or an error message.
+            result: `rendering ${format} failed: the test renderer broke after ${tripBytes} bytes`,
             error: `rendering ${format} failed: the test renderer broke after ${tripBytes} bytes`,
           });
           await expectNothingDownloadable(tally, opened);
@@ -472,7 +474,8 @@ describe.each(backends)("a renderer failing mid-report on $name", (backend) => {
           });
           expect(await vendorTask(tally, location)).toMatchObject({
             state: "Failed",
-            result: null,
+            result:
+              "the report could not be produced because of an internal error: cannot format line 15000 (a renderer bug)",
           });
           await expectNothingDownloadable(tally, opened);
         },
