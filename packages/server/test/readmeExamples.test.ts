@@ -161,7 +161,7 @@ describe("the README's example runner", () => {
     const missing = await failuresOf(`curl -s ${url}/empty -o empty.txt`);
     expect(missing).toHaveLength(1);
     expect(missing[0]).toMatch(/it says it writes .*\/empty\.txt, which is missing or empty$/);
-  });
+  }, 180_000);
 
   it("passes an example whose answers are 2xx or 409 and whose files are written", async () => {
     const runner = await withTestServer();
@@ -173,7 +173,7 @@ describe("the README's example runner", () => {
       stdout: "answer 409\n",
     });
     expect(outcome.answers.map((answer) => answer.status)).toEqual([200, 409]);
-  });
+  }, 180_000);
 });
 
 describe("the README's shell examples", () => {
