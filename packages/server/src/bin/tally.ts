@@ -1,7 +1,13 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
 /**
  * The `tally` executable: parses the command line and runs the command as the process
- * (`pnpm tally <command>`, or `node packages/server/src/bin/tally.ts <command>` on Node 24).
+ * (`pnpm tally <command>` in the workspace; `tally <command>`, i.e. the built `dist/bin/tally.js`,
+ * where the package is installed).
+ *
+ * It first checks the Node version (`engines`: >= 22.19) and, on an older one, stops with a
+ * message saying so (exit code 1) instead of a failure deep in a dependency. That is why it
+ * imports nothing statically: Node links every static import before running any code, and an
+ * older Node fails that (`enableCompileCache` is missing from `node:module`) before the check.
  *
  * It loads only what the command needs. `tally --version` is answered here, before effect is
  * loaded at all; everything else goes to the command line (`runTally.ts`), which loads a
@@ -26,8 +32,15 @@
  * them: a report worker then peaks ~50 MiB higher for no speed gained (1M-row CSV: 155 instead
  * of 208 MiB; 100k-row PDF: ~170 instead of ~230 MiB; see the README's performance section).
  */
-import { enableCompileCache } from "node:module";
-import { setFlagsFromString } from "node:v8";
+const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+if (major < 22 || (major === 22 && minor < 19)) {
+  process.stderr.write(
+    `tally needs Node.js 22.19 or newer; this is Node.js ${process.versions.node} (${process.execPath})\n`,
+  );
+  process.exit(1);
+}
+const { setFlagsFromString } = process.getBuiltinModule("node:v8");
+const { enableCompileCache } = process.getBuiltinModule("node:module");
 
 // Set while nothing has been allocated that it would apply to (see above).
 setFlagsFromString("--no-allocation-site-pretenuring");
@@ -39,3 +52,6 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
 } else {
   await import("./runTally.ts");
 }
+
+// A module (top-level await), though it has no static import (see above).
+export {};

@@ -7,9 +7,9 @@
  */
 import { execFile } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { freePort } from "./FreePort.ts";
 
 const run = promisify(execFile);
 
@@ -40,21 +40,6 @@ export const postgresBinDir = (): string => {
   }
   return join(root, newest, "bin");
 };
-
-/** A TCP port nobody listens on right now. */
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address !== null
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
 
 /** Runs a PostgreSQL program as the postgres user (it refuses to run as root). */
 const asPostgres = async (program: string, args: ReadonlyArray<string>): Promise<string> => {

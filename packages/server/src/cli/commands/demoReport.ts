@@ -1,8 +1,8 @@
 /**
  * `tally demo-report`: the newcomer's one command. Loads the demo data set into a fresh SQLite
  * file under ./.tally (whatever storage is configured: this never touches real data), makes a
- * tenant protection CSV and PDF and a license overview PDF for 2024, prints where they are and
- * the first lines of the CSV.
+ * tenant protection CSV and PDF and a license overview PDF for 2024, prints where they are, the
+ * first lines of the CSV and the command that serves the demo's database (README's test runs it).
  */
 import { readFile, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -10,6 +10,7 @@ import { parseTimeZoneSpec, type SubmitReportInput } from "@tally/core";
 import { Console, Effect, Result } from "effect";
 import { loadDemoData } from "../../demo/loadDemoData.ts";
 import { produceReportFile } from "../produceReportFile.ts";
+import { serveCommandHint } from "../ServeCommandHint.ts";
 import { withTally } from "../withTally.ts";
 import { commandFieldNames } from "./report.ts";
 
@@ -79,9 +80,8 @@ export const runDemoReport = (configPath: string | undefined, input: DemoReportI
           yield* Console.log(`First lines of ${csv.path}:`);
           for (const line of lines.slice(0, 8)) yield* Console.log(`  ${line}`);
           if (lines.length > 8) yield* Console.log(`  … (${lines.length - 1} data lines in all)`);
-          yield* Console.log(
-            `Serve this data: TALLY_STORAGE=${database} pnpm tally serve  (log in as admin / admin)`,
-          );
+          yield* Console.log("Serve this data (log in as admin / admin):");
+          yield* Console.log(`  ${serveCommandHint(database)}`);
         }),
     );
   });

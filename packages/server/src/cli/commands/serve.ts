@@ -3,7 +3,8 @@
  * stored (hashed) at start; the listening address is logged (`"message":"listening"`, with
  * `url`), which is how a caller that asked for port 0 learns the port. On SIGTERM/SIGINT:
  * workers stop claiming, running reports finish or are released by the deadline, then the HTTP
- * server and the database close, and the process exits 0.
+ * server and the database close, and the process exits 0. An address it cannot listen on (a busy
+ * port) stops it with exit code 1 and a `ListenError` naming the address and the setting.
  */
 import { createServer } from "node:http";
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer";
@@ -12,6 +13,7 @@ import { Context, Duration, Effect, Layer } from "effect";
 import { HttpServer } from "effect/http";
 import { provisionConfiguredUsers } from "../../accounts/AccountProvisioning.ts";
 import { runUntilShutdown } from "../../worker/runUntilShutdown.ts";
+import { ListenError } from "../ListenError.ts";
 import { ShutdownSignal } from "../ShutdownSignal.ts";
 import { withTally } from "../withTally.ts";
 
@@ -35,7 +37,11 @@ export const runServe = (configPath: string | undefined) =>
             }),
           ),
         );
-        const context = yield* Layer.build(http);
+        const context = yield* Layer.build(http).pipe(
+          Effect.catchTag("ServeError", (error) =>
+            Effect.fail(ListenError.fromCause(config.host, config.port, error.cause)),
+          ),
+        );
         const address = Context.get(context, HttpServer.HttpServer).address;
         const port = address._tag === "UnixPathAddress" ? config.port : address.port;
         const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
