@@ -13,15 +13,7 @@
  * where it does not stop the script), a refused request and a file named with `-o` but not
  * written each fail an example; a 409 and a written file do not.
  */
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-} from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -53,16 +45,9 @@ const notCopied = new Set([
   ".stryker-tmp",
 ]);
 
-/** The working tree in `target`, with the installed node_modules linked in. */
+/** The working tree in `target`, as a clone has it: nothing installed, built or generated. */
 const copyRepository = (target: string): void => {
   cpSync(root, target, { recursive: true, filter: (source) => !notCopied.has(basename(source)) });
-  const packages = readdirSync(join(root, "packages")).map((name) => join("packages", name));
-  for (const dir of [".", "examples", ...packages]) {
-    const modules = join(root, dir, "node_modules");
-    if (existsSync(modules) && existsSync(join(target, dir))) {
-      symlinkSync(modules, join(target, dir, "node_modules"));
-    }
-  }
 };
 
 const scratches: string[] = [];
