@@ -13,7 +13,7 @@
  * where it does not stop the script), a refused request and a file named with `-o` but not
  * written each fail an example; a 409 and a written file do not.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
