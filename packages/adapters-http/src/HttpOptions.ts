@@ -1,6 +1,7 @@
 /**
  * Options of the HTTP adapter, with the defaults a production deployment starts from.
  */
+import { defaultPasswordLoginOptions, type PasswordLoginOptions } from "@tally/core";
 
 /** How the HTTP layer behaves; every field has a default (see `defaultHttpOptions`). */
 export interface HttpOptions {
@@ -25,6 +26,11 @@ export interface HttpOptions {
   readonly syncReportPollMs: number;
   /** How long a successful HTTP Basic check is remembered (scrypt is slow by design), in ms. */
   readonly basicAuthCacheMs: number;
+  /**
+   * How password logins (HTTP Basic, the token endpoint's password grant) are throttled: the
+   * back-off per user name and per client address, and how many checks run at once.
+   */
+  readonly passwordLogins: PasswordLoginOptions;
   /** Largest page a listing returns (`limit` is capped here). */
   readonly maxPageSize: number;
 }
@@ -44,6 +50,7 @@ export const defaultHttpOptions: HttpOptions = {
   syncReportTimeoutMs: 10 * 60_000,
   syncReportPollMs: 200,
   basicAuthCacheMs: 5 * 60_000,
+  passwordLogins: defaultPasswordLoginOptions,
   maxPageSize: 1000,
 };
 

@@ -3,9 +3,11 @@
  * password grant and the refresh-token grant, form-encoded. Success gives
  * `{access_token, token_type: "bearer", expires_in, refresh_token}`; a refusal is a 400 with
  * the OAuth `error` / `error_description` — which clients of the vendor read — in a body that
- * is also RFC 9457 problem details, like every other error of Tally.
+ * is also RFC 9457 problem details, like every other error of Tally. A password grant while the
+ * user name or the client address backs off after failed logins is the face's 429 problem
+ * (`errorCode` `TooManyRequests`, `Retry-After`), answered without checking the password.
  */
-import { quoteGiven } from "@tally/core";
+import { Clock, quoteGiven } from "@tally/core";
 import { Effect, Option } from "effect";
 import type { HttpServerRequest } from "effect/http";
 import { problemKinds, problemTypeUri } from "../../api/Problem.ts";
@@ -14,7 +16,7 @@ import { licensingErrorCodes } from "../../problems/ProblemResponse.ts";
 import { mediaTypeOf } from "../../protocol/ContentNegotiation.ts";
 import { decodeUtf8, readBodyBytes } from "../../protocol/RequestBody.ts";
 import { jsonResponse } from "../../protocol/Responses.ts";
-import type { Authenticator } from "../auth/Authenticator.ts";
+import { type Authenticator, throttled } from "../auth/Authenticator.ts";
 import {
   type IssuedTokenPair,
   issueTokenPair,
@@ -111,11 +113,15 @@ export const issueToken =
               instance,
             );
           }
-          const account = yield* authenticator.checkPassword(username, password);
-          if (Option.isNone(account)) {
+          const address = Option.getOrUndefined(request.remoteAddress);
+          const login = yield* authenticator.checkPassword(username, password, address);
+          if (login._tag === "Throttled") {
+            return yield* throttled(login.retryAt, yield* (yield* Clock).now);
+          }
+          if (login._tag === "Refused") {
             return oauthError("invalid_grant", "the user name or password is wrong", instance);
           }
-          return tokenResponse(yield* issueTokenPair(account.value.username, lifetimes));
+          return tokenResponse(yield* issueTokenPair(login.account.username, lifetimes));
         }
         case "refresh_token": {
           const refreshToken = form.get("refresh_token");

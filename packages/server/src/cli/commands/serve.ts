@@ -7,13 +7,33 @@
  */
 import { createServer } from "node:http";
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer";
-import { HttpLive, nodeHttpServerOptions } from "@tally/adapters-http";
+import { HttpLive, type HttpOptions, nodeHttpServerOptions } from "@tally/adapters-http";
+import { defaultPasswordLoginOptions, type LoginBackoffPolicy } from "@tally/core";
 import { Context, Duration, Effect, Layer } from "effect";
 import { HttpServer } from "effect/http";
 import { provisionConfiguredUsers } from "../../accounts/AccountProvisioning.ts";
+import type { TallyConfig } from "../../config/TallyConfig.ts";
 import { runUntilShutdown } from "../../worker/runUntilShutdown.ts";
 import { ShutdownSignal } from "../ShutdownSignal.ts";
 import { withTally } from "../withTally.ts";
+
+/** A back-off capped at `maxDelayMs` (its first step no longer than the cap). */
+const cappedAt = (policy: LoginBackoffPolicy, maxDelayMs: number): LoginBackoffPolicy => ({
+  ...policy,
+  firstDelayMs: Math.min(policy.firstDelayMs, maxDelayMs),
+  maxDelayMs,
+  forgetAfterMs: Math.max(policy.forgetAfterMs, maxDelayMs),
+});
+
+/** The HTTP layer's options from the configuration. */
+export const httpOptionsOf = (config: TallyConfig): Partial<HttpOptions> => ({
+  face1Zone: config.face1Zone,
+  passwordLogins: {
+    ...defaultPasswordLoginOptions,
+    perUser: cappedAt(defaultPasswordLoginOptions.perUser, config.authBackoffMs),
+    perAddress: cappedAt(defaultPasswordLoginOptions.perAddress, config.authBackoffMs),
+  },
+});
 
 /** How long closing the HTTP server waits for requests still in flight. */
 const httpCloseTimeout = Duration.seconds(5);
@@ -26,7 +46,7 @@ export const runServe = (configPath: string | undefined) =>
     yield* withTally({ configPath, logTo: "stdout" }, (config) =>
       Effect.gen(function* () {
         yield* provisionConfiguredUsers(config.users);
-        const http = HttpLive({ face1Zone: config.face1Zone }).pipe(
+        const http = HttpLive(httpOptionsOf(config)).pipe(
           Layer.provideMerge(
             NodeHttpServer.layer(() => createServer(nodeHttpServerOptions), {
               port: config.port,
