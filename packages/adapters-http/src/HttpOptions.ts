@@ -31,6 +31,11 @@ export interface HttpOptions {
    * back-off per user name and per client address, and how many checks run at once.
    */
   readonly passwordLogins: PasswordLoginOptions;
+  /**
+   * How long a 429 for a throttled login is held before it is sent, in ms (never past its
+   * `Retry-After`): a flood's connections wait instead of asking again at once.
+   */
+  readonly throttledAnswerDelayMs: number;
   /** Largest page a listing returns (`limit` is capped here). */
   readonly maxPageSize: number;
 }
@@ -51,6 +56,7 @@ export const defaultHttpOptions: HttpOptions = {
   syncReportPollMs: 200,
   basicAuthCacheMs: 5 * 60_000,
   passwordLogins: defaultPasswordLoginOptions,
+  throttledAnswerDelayMs: 1_000,
   maxPageSize: 1000,
 };
 

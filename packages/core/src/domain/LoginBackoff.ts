@@ -41,15 +41,22 @@ export const currentFailures = (
 ): LoginFailures | undefined =>
   record === undefined || now - record.lastFailureAt >= policy.forgetAfterMs ? undefined : record;
 
-/** When the next attempt may be checked: undefined when it may be checked at `now`. */
+/**
+ * When the next attempt may be checked: undefined when it may be checked at `now`. `pending`
+ * attempts still being checked count as failures at `now` (the worst they can turn out), so a
+ * burst of attempts cannot all be admitted before the first of them fails.
+ */
 export const nextAttemptAt = (
   record: LoginFailures | undefined,
   now: Instant,
   policy: LoginBackoffPolicy,
+  pending = 0,
 ): Instant | undefined => {
   const current = currentFailures(record, now, policy);
-  if (current === undefined) return undefined;
-  const allowedAt = current.lastFailureAt + backoffDelayMs(current.failures, policy);
+  const failures = (current?.failures ?? 0) + pending;
+  if (failures === 0) return undefined;
+  const lastFailureAt = pending > 0 ? now : (current?.lastFailureAt ?? now);
+  const allowedAt = lastFailureAt + backoffDelayMs(failures, policy);
   return allowedAt > now ? allowedAt : undefined;
 };
 
@@ -62,12 +69,3 @@ export const afterFailure = (
   failures: (currentFailures(record, now, policy)?.failures ?? 0) + 1,
   lastFailureAt: now,
 });
-
-/**
- * The record once an attempt counted in advance as a failure (see `PasswordLogins`) turned out
- * to be right: one failure fewer, the time of the last one kept; undefined when none is left.
- */
-export const withoutOneFailure = (record: LoginFailures | undefined): LoginFailures | undefined =>
-  record === undefined || record.failures <= 1
-    ? undefined
-    : { failures: record.failures - 1, lastFailureAt: record.lastFailureAt };

@@ -6,9 +6,11 @@
  * request: a throttled attempt costs no check at all, and the rest queue for a permit instead
  * of filling the platform's thread pool (which report writing shares).
  *
- * An attempt counts as a failure from the moment it is admitted, so a burst of concurrent
- * attempts cannot all slip in before the first of them fails; a right password takes its
- * failure back (and clears its user name's record). The records live in this process, bounded
+ * An attempt being checked counts as a failure for the attempts that come meanwhile, so a burst
+ * of concurrent attempts cannot all slip in before the first of them fails. A right password
+ * changes no record: failures are forgotten with time, not by a login (else every request of a
+ * Basic client, each a login, would give a guesser fresh free failures). The records live in
+ * this process, bounded
  * in number (the least recently failed go first), so no stream of made-up names grows memory.
  */
 import { Effect, Option, Semaphore } from "effect";
@@ -20,7 +22,6 @@ import {
   type LoginBackoffPolicy,
   type LoginFailures,
   nextAttemptAt,
-  withoutOneFailure,
 } from "../domain/LoginBackoff.ts";
 import { AccountStore } from "../ports/AccountStore.ts";
 import { Clock } from "../ports/Clock.ts";
@@ -40,15 +41,15 @@ export interface PasswordLoginOptions {
 
 /**
  * Defaults: 5 free failures per user name and 20 per address (several users may share one),
- * then 1 s doubling to 60 s, forgotten after 15 quiet minutes; one check at a time (the
+ * then 1 s doubling to 64 s, forgotten after 15 quiet minutes; one check at a time (the
  * thread pool has four threads by default: three stay free for files and compression).
  */
 export const defaultPasswordLoginOptions: PasswordLoginOptions = {
-  perUser: { freeFailures: 5, firstDelayMs: 1_000, maxDelayMs: 60_000, forgetAfterMs: 900_000 },
+  perUser: { freeFailures: 5, firstDelayMs: 1_000, maxDelayMs: 64_000, forgetAfterMs: 900_000 },
   perAddress: {
     freeFailures: 20,
     firstDelayMs: 1_000,
-    maxDelayMs: 60_000,
+    maxDelayMs: 64_000,
     forgetAfterMs: 900_000,
   },
   concurrentChecks: 1,
@@ -109,31 +110,48 @@ export const makePasswordLogins = (
   const addresses = boundedRecords(options.maxRecords);
   const checks = Semaphore.makeUnsafe(options.concurrentChecks);
 
+  const pendingUsers = new Map<string, number>();
+  const pendingAddresses = new Map<string, number>();
+  const bump = (pending: Map<string, number>, key: string, by: number) => {
+    const count = (pending.get(key) ?? 0) + by;
+    if (count > 0) pending.set(key, count);
+    else pending.delete(key);
+  };
+
   const retryAtOf = (user: string, address: string | undefined, now: Instant) => {
-    const userAt = nextAttemptAt(users.get(user), now, options.perUser);
+    const userAt = nextAttemptAt(users.get(user), now, options.perUser, pendingUsers.get(user));
     const addressAt =
       address === undefined
         ? undefined
-        : nextAttemptAt(addresses.get(address), now, options.perAddress);
+        : nextAttemptAt(
+            addresses.get(address),
+            now,
+            options.perAddress,
+            pendingAddresses.get(address),
+          );
     return userAt === undefined ? addressAt : Math.max(userAt, addressAt ?? userAt);
   };
 
-  /** Admits an attempt (counted as a failure until it proves right), or says until when not. */
+  /** Admits an attempt (pending until checked), or says until when not. */
   const admit = (user: string, address: string | undefined, now: Instant): Instant | undefined => {
     const retryAt = retryAtOf(user, address, now);
     if (retryAt !== undefined) return retryAt;
-    users.set(user, afterFailure(users.get(user), now, options.perUser));
-    if (address !== undefined) {
-      addresses.set(address, afterFailure(addresses.get(address), now, options.perAddress));
-    }
+    bump(pendingUsers, user, 1);
+    if (address !== undefined) bump(pendingAddresses, address, 1);
     return undefined;
   };
 
-  /** Takes back the failure counted in advance for an attempt that was not one. */
-  const takeBack = (user: string, address: string | undefined, right: boolean) =>
-    Effect.sync(() => {
-      users.set(user, right ? undefined : withoutOneFailure(users.get(user)));
-      if (address !== undefined) addresses.set(address, withoutOneFailure(addresses.get(address)));
+  /** Ends a pending attempt; a failed one is recorded at the time it failed. */
+  const settle = (user: string, address: string | undefined, failed: boolean) =>
+    Effect.gen(function* () {
+      const now = yield* (yield* Clock).now;
+      bump(pendingUsers, user, -1);
+      if (failed) users.set(user, afterFailure(users.get(user), now, options.perUser));
+      if (address === undefined) return;
+      bump(pendingAddresses, address, -1);
+      if (failed) {
+        addresses.set(address, afterFailure(addresses.get(address), now, options.perAddress));
+      }
     });
 
   const check = (username: string, password: string) =>
@@ -155,15 +173,15 @@ export const makePasswordLogins = (
         const user = username.slice(0, maxKeyLength);
         const retryAt = admit(user, address, yield* (yield* Clock).now);
         if (retryAt !== undefined) return { _tag: "Throttled", retryAt } as const;
+        // A check that did not finish (interrupted, or storage failed) is no failure.
         const account = yield* check(username, password).pipe(
-          // A check that never ran (interrupted, or storage failed) was no failure.
           Effect.onExit((exit) =>
-            exit._tag === "Success" ? Effect.void : takeBack(user, address, false),
+            settle(user, address, exit._tag === "Success" && exit.value === undefined),
           ),
         );
-        if (account === undefined) return { _tag: "Refused" } as const;
-        yield* takeBack(user, address, true);
-        return { _tag: "Accepted", account } as const;
+        return account === undefined
+          ? ({ _tag: "Refused" } as const)
+          : ({ _tag: "Accepted", account } as const);
       }),
     recordCount: () => users.size() + addresses.size(),
   };

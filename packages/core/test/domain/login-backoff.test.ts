@@ -6,7 +6,6 @@ import {
   type LoginBackoffPolicy,
   type LoginFailures,
   nextAttemptAt,
-  withoutOneFailure,
 } from "../../src/domain/LoginBackoff.ts";
 
 const policy: LoginBackoffPolicy = {
@@ -122,12 +121,27 @@ describe("the back-off after failed logins", () => {
     );
   });
 
-  it("takes back one failure for an attempt that proved right, keeping its time", () => {
-    expect(withoutOneFailure({ failures: 4, lastFailureAt: 9 })).toEqual({
-      failures: 3,
-      lastFailureAt: 9,
-    });
-    expect(withoutOneFailure({ failures: 1, lastFailureAt: 9 })).toBeUndefined();
-    expect(withoutOneFailure(undefined)).toBeUndefined();
+  it("counts attempts still being checked as failures at the present instant", () => {
+    expect(nextAttemptAt(undefined, 500, policy, 3)).toBeUndefined();
+    expect(nextAttemptAt(undefined, 500, policy, 4)).toBe(1_500);
+    expect(nextAttemptAt({ failures: 3, lastFailureAt: 100 }, 500, policy, 1)).toBe(1_500);
+  });
+
+  it("property: pending attempts never admit sooner than the same number of failures now", () => {
+    fc.assert(
+      fc.property(
+        policyArb,
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 40 }),
+        (p, failures, pending) => {
+          const now = 10_000_000;
+          const record = failures === 0 ? undefined : { failures, lastFailureAt: now - 1 };
+          const failedNow = { failures: failures + pending, lastFailureAt: now };
+          const withPending = nextAttemptAt(record, now, p, pending);
+          if (pending === 0) return;
+          expect(withPending).toBe(nextAttemptAt(failedNow, now, p));
+        },
+      ),
+    );
   });
 });

@@ -44,7 +44,10 @@ export interface TallyConfig {
   readonly shutdownDeadlineMs: number;
   /** How often expired leases, reports and tokens are swept. */
   readonly sweepIntervalMs: number;
-  /** The longest back-off of a user name or address after failed password logins. */
+  /**
+   * The first back-off of a user name or address after its free failed password logins; each
+   * further failure doubles it, up to 64 times as long.
+   */
   readonly authBackoffMs: number;
   readonly logLevel: LogLevel.LogLevel;
   readonly users: ReadonlyArray<ConfiguredUser>;
@@ -159,7 +162,7 @@ export const settings = {
     key: "authBackoff",
     env: "TALLY_AUTH_BACKOFF",
     schema: DurationMs,
-    expected: `${durationExpected} (the longest back-off after failed logins)`,
+    expected: `${durationExpected} (the first back-off after failed logins)`,
     fromEnv: asText,
   }),
   logLevel: setting({
@@ -223,6 +226,6 @@ export const configDefaults = {
   maxAttempts: 3,
   shutdownDeadlineMs: 20_000,
   sweepIntervalMs: 5_000,
-  authBackoffMs: 60_000,
+  authBackoffMs: 1_000,
   logLevel: "info",
 } as const;

@@ -47,7 +47,7 @@ export const unauthorized = (detail: string): HttpProblem =>
   });
 
 /** The 429 for a login while its user name or address backs off until `retryAt`. */
-export const throttled = (retryAt: Instant, now: Instant): HttpProblem =>
+const throttledProblem = (retryAt: Instant, now: Instant): HttpProblem =>
   new HttpProblem({
     kind: "too-many-requests",
     detail:
@@ -70,6 +70,11 @@ export interface Authenticator {
     password: string,
     address: string | undefined,
   ) => Effect.Effect<Principal, HttpProblem | StorageError, AuthenticationServices>;
+  /**
+   * Fails with the 429 of a login that backs off until `retryAt`, held back for a while first
+   * (see `makeAuthenticator`).
+   */
+  readonly throttled: (retryAt: Instant) => Effect.Effect<never, HttpProblem, Clock>;
   /** The 401 for an `Authorization` header that carries no usable credentials. */
   readonly refusal: (authorization: string | undefined) => HttpProblem;
   /**
@@ -92,17 +97,28 @@ const maxRemembered = 10_000;
 
 /**
  * Makes an authenticator; `basicAuthCacheMs` is how long a good Basic check is reused,
- * `passwordLogins` how password logins are throttled.
+ * `passwordLogins` how password logins are throttled, and `throttledAnswerDelayMs` how long a
+ * 429 is held before it is sent (no longer than its `Retry-After`). Holding it costs a timer;
+ * answering at once would let each connection of a flood ask again at once, and answering
+ * thousands of requests a second takes the event loop from the reports being written.
  */
 export const makeAuthenticator = (options: {
   readonly basicAuthCacheMs: number;
   readonly passwordLogins: PasswordLoginOptions;
+  readonly throttledAnswerDelayMs: number;
 }): Authenticator => {
   const remembered = new Map<string, RememberedBasic>();
   const checking = new Map<string, Deferred.Deferred<PasswordLoginOutcome, StorageError>>();
   const logins = makePasswordLogins(options.passwordLogins);
 
   const checkPassword: Authenticator["checkPassword"] = logins.attempt;
+
+  const throttled: Authenticator["throttled"] = (retryAt) =>
+    Effect.gen(function* () {
+      const now = yield* (yield* Clock).now;
+      yield* Effect.sleep(Math.min(options.throttledAnswerDelayMs, retryAt - now));
+      return yield* throttledProblem(retryAt, yield* (yield* Clock).now);
+    });
 
   /**
    * `checkPassword`, shared by concurrent requests with the same credentials (`key`). The check
@@ -134,9 +150,9 @@ export const makeAuthenticator = (options: {
 
   const basic: Authenticator["basic"] = (username, password, address) =>
     Effect.gen(function* () {
-      const now = yield* (yield* Clock).now;
       const retryAt = yield* logins.throttledUntil(username, address);
-      if (retryAt !== undefined) return yield* throttled(retryAt, now);
+      if (retryAt !== undefined) return yield* throttled(retryAt);
+      const now = yield* (yield* Clock).now;
       const key = hash("sha256", `${username}\u0000${password}`);
       const hit = remembered.get(key);
       if (hit !== undefined && hit.until > now) {
@@ -147,7 +163,7 @@ export const makeAuthenticator = (options: {
         remembered.delete(key);
       }
       const outcome = yield* sharedCheck(key, username, password, address);
-      if (outcome._tag === "Throttled") return yield* throttled(outcome.retryAt, now);
+      if (outcome._tag === "Throttled") return yield* throttled(outcome.retryAt);
       if (outcome._tag === "Refused") {
         return yield* unauthorized("the user name or password is wrong");
       }
@@ -185,5 +201,5 @@ export const makeAuthenticator = (options: {
     return unauthorized("unsupported Authorization header: use a Bearer token or HTTP Basic");
   };
 
-  return { bearer, basic, refusal, checkPassword };
+  return { bearer, basic, throttled, refusal, checkPassword };
 };

@@ -7,7 +7,7 @@
  * user name or the client address backs off after failed logins is the face's 429 problem
  * (`errorCode` `TooManyRequests`, `Retry-After`), answered without checking the password.
  */
-import { Clock, quoteGiven } from "@tally/core";
+import { quoteGiven } from "@tally/core";
 import { Effect, Option } from "effect";
 import type { HttpServerRequest } from "effect/http";
 import { problemKinds, problemTypeUri } from "../../api/Problem.ts";
@@ -16,7 +16,7 @@ import { licensingErrorCodes } from "../../problems/ProblemResponse.ts";
 import { mediaTypeOf } from "../../protocol/ContentNegotiation.ts";
 import { decodeUtf8, readBodyBytes } from "../../protocol/RequestBody.ts";
 import { jsonResponse } from "../../protocol/Responses.ts";
-import { type Authenticator, throttled } from "../auth/Authenticator.ts";
+import type { Authenticator } from "../auth/Authenticator.ts";
 import {
   type IssuedTokenPair,
   issueTokenPair,
@@ -115,9 +115,7 @@ export const issueToken =
           }
           const address = Option.getOrUndefined(request.remoteAddress);
           const login = yield* authenticator.checkPassword(username, password, address);
-          if (login._tag === "Throttled") {
-            return yield* throttled(login.retryAt, yield* (yield* Clock).now);
-          }
+          if (login._tag === "Throttled") return yield* authenticator.throttled(login.retryAt);
           if (login._tag === "Refused") {
             return oauthError("invalid_grant", "the user name or password is wrong", instance);
           }

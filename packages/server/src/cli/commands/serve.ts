@@ -17,12 +17,12 @@ import { runUntilShutdown } from "../../worker/runUntilShutdown.ts";
 import { ShutdownSignal } from "../ShutdownSignal.ts";
 import { withTally } from "../withTally.ts";
 
-/** A back-off capped at `maxDelayMs` (its first step no longer than the cap). */
-const cappedAt = (policy: LoginBackoffPolicy, maxDelayMs: number): LoginBackoffPolicy => ({
+/** A back-off starting at `firstDelayMs` and doubling up to 64 times that. */
+const startingAt = (policy: LoginBackoffPolicy, firstDelayMs: number): LoginBackoffPolicy => ({
   ...policy,
-  firstDelayMs: Math.min(policy.firstDelayMs, maxDelayMs),
-  maxDelayMs,
-  forgetAfterMs: Math.max(policy.forgetAfterMs, maxDelayMs),
+  firstDelayMs,
+  maxDelayMs: 64 * firstDelayMs,
+  forgetAfterMs: Math.max(policy.forgetAfterMs, 64 * firstDelayMs),
 });
 
 /** The HTTP layer's options from the configuration. */
@@ -30,8 +30,8 @@ export const httpOptionsOf = (config: TallyConfig): Partial<HttpOptions> => ({
   face1Zone: config.face1Zone,
   passwordLogins: {
     ...defaultPasswordLoginOptions,
-    perUser: cappedAt(defaultPasswordLoginOptions.perUser, config.authBackoffMs),
-    perAddress: cappedAt(defaultPasswordLoginOptions.perAddress, config.authBackoffMs),
+    perUser: startingAt(defaultPasswordLoginOptions.perUser, config.authBackoffMs),
+    perAddress: startingAt(defaultPasswordLoginOptions.perAddress, config.authBackoffMs),
   },
 });
 
