@@ -6,7 +6,6 @@
  * own problem details, then lets the right password in once that time has passed.
  */
 import { mkdtempSync } from "node:fs";
-import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ScryptPasswordHasher } from "@tally/adapters-storage";
@@ -16,6 +15,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadDemoData } from "../src/demo/loadDemoData.ts";
 import { storageLayer } from "../src/wiring/StorageLayer.ts";
 import { basicAuth, type HttpAnswer, httpFrom } from "./support/HttpFrom.ts";
+import { startFlood, timeTenantReport } from "./support/LoginFlood.ts";
 import { quiet } from "./support/quiet.ts";
 import { startTally, type TallyServer } from "./support/TallyProcess.ts";
 
@@ -82,35 +82,6 @@ const json = (answer: HttpAnswer): Record<string, unknown> =>
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * Submits a face-1 tenant report with `authorization` and polls it to the end: ms taken. Gives
- * up (failing) after `giveUpMs`.
- */
-const timeReport = async (
-  url: string,
-  authorization: string,
-  giveUpMs = 30_000,
-): Promise<number> => {
-  const started = performance.now();
-  const submitted = await fetch(
-    `${url}/api/2.0/virtualization/reports/tenants?tenantId=romashka&from=2024-01-01T00:00:00&to=2025-01-01T00:00:00`,
-    { method: "POST", headers: { authorization, accept: "application/csv" } },
-  );
-  expect(submitted.status).toBe(202);
-  const location = submitted.headers.get("location");
-  for (;;) {
-    const task = (await (
-      await fetch(`${url}${location}`, { headers: { authorization, accept: "application/json" } })
-    ).json()) as { state: string };
-    const elapsed = performance.now() - started;
-    if (task.state === "Completed") return elapsed;
-    if (elapsed > giveUpMs)
-      throw new Error(`the report was not done after ${Math.round(elapsed)} ms`);
-    expect(["Queued", "Running"]).toContain(task.state);
-    await sleep(10);
-  }
-};
-
 /** The 429 every face answers a throttled login with. */
 const expectThrottled = (answer: HttpAnswer) => {
   expect(answer.status).toBe(429);
@@ -127,30 +98,18 @@ describe("failed logins are throttled", () => {
     );
     const bearer = `Bearer ${String(token.access_token)}`;
 
-    await timeReport(url, bearer); // warms the worker and the report path
+    await timeTenantReport(url, bearer); // warms the worker and the report path
     const quietRuns: number[] = [];
-    for (let i = 0; i < 3; i++) quietRuns.push(await timeReport(url, bearer));
+    for (let i = 0; i < 3; i++) quietRuns.push(await timeTenantReport(url, bearer));
     const quietMs = Math.max(...quietRuns);
 
     // The flood: 64 keep-alive connections from 127.0.0.1, each sending wrong passwords for
-    // the administrator as fast as it is answered, until told to stop.
-    const statuses = new Map<number, number>();
-    let flooding = true;
-    const flood = Array.from({ length: 64 }, async (_, client) => {
-      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-      for (let attempt = 0; flooding; attempt++) {
-        const answer = await httpFrom(`${url}/v1/tasks`, {
-          from: "127.0.0.1",
-          agent,
-          headers: { authorization: basicAuth("admin", `guess-${client}-${attempt}`) },
-        });
-        statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-      }
-      agent.destroy();
-    });
+    // the administrator as fast as it is answered.
+    const flood = startFlood(url, { connections: 64, from: "127.0.0.1", username: "admin" });
+    let statuses: ReadonlyMap<number, number> = new Map();
     try {
       await sleep(500);
-      const floodedMs = await timeReport(url, bearer, 20_000);
+      const floodedMs = await timeTenantReport(url, bearer, 20_000);
       // Another user, from another machine, logs in with a password never checked before.
       const bystander = await httpFrom(`${url}/v1/tasks`, {
         from: "127.0.0.3",
@@ -160,7 +119,6 @@ describe("failed logins are throttled", () => {
         ...tokenRequest("romashka-operator", "romashka-operator"),
         from: "127.0.0.3",
       });
-      console.log(JSON.stringify({ quietRuns, floodedMs, statuses: [...statuses] }));
       // Twice the quiet time, or 2 s more than it when that is longer: a loaded 2-core machine
       // stretches a 100 ms report by more than its length now and then, while the flood,
       // unthrottled, stretches it to tens of seconds.
@@ -171,8 +129,7 @@ describe("failed logins are throttled", () => {
       expect(bystander.status).toBe(200);
       expect(bystanderToken.status).toBe(200);
     } finally {
-      flooding = false;
-      await Promise.all(flood);
+      statuses = await flood.stop();
     }
     // Only the first failures were checked; everything else was refused without a check.
     expect([...statuses.keys()].sort()).toEqual([401, 429]);
