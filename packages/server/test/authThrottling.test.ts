@@ -134,7 +134,7 @@ describe("failed logins are throttled", () => {
     // Only the first failures were checked; everything else was refused without a check.
     expect([...statuses.keys()].sort()).toEqual([401, 429]);
     expect(statuses.get(429)).toBeGreaterThan(statuses.get(401) ?? 0);
-  }, 120_000);
+  }, 300_000);
 
   it("answers 429 with Retry-After on face 1 (Basic), the native API and /v6/Token, and lets the right password in afterwards", async () => {
     const url = await serveDemo({ TALLY_AUTH_BACKOFF: "3s", TALLY_WORKERS: "0" });
@@ -224,5 +224,5 @@ describe("failed logins are throttled", () => {
     expect((await httpFrom(`${url}/v1/tasks`, { from: "127.0.0.21", headers: admin })).status).toBe(
       200,
     );
-  }, 120_000);
+  }, 300_000);
 });
