@@ -1,6 +1,6 @@
 /**
- * `pnpm bench login-flood`: a small tenant report (face 1, romashka 2024) on a real
- * `tally serve` (SQLite, one worker), timed quiet and under a wrong-password flood — 64
+ * `pnpm bench login-flood`: a small tenant report (face 1, every tenant, 2024: 13 lines) on a
+ * real `tally serve` (SQLite, one worker), timed quiet and under a wrong-password flood — 64
  * keep-alive connections sending wrong Basic passwords for `admin` as fast as they are
  * answered — alternating in the same run, TALLY_BENCH_RUNS times each (default 5). During each
  * flood another user also gets a token with the password grant (a fresh scrypt check) from

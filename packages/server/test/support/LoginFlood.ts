@@ -46,8 +46,8 @@ export const startFlood = (
 };
 
 /**
- * Submits a face-1 tenant report (romashka, 2024) with `authorization` and polls it every
- * 10 ms to the end: the ms taken. Fails after `giveUpMs`.
+ * Submits a face-1 tenant report (every tenant, 2024: 13 lines of the demo data) with
+ * `authorization` and polls it every 10 ms to the end: the ms taken. Fails after `giveUpMs`.
  */
 export const timeTenantReport = async (
   url: string,
@@ -56,7 +56,7 @@ export const timeTenantReport = async (
 ): Promise<number> => {
   const started = performance.now();
   const submitted = await fetch(
-    `${url}/api/2.0/virtualization/reports/tenants?tenantId=romashka&from=2024-01-01T00:00:00&to=2025-01-01T00:00:00`,
+    `${url}/api/2.0/virtualization/reports/tenants?from=2024-01-01T00:00:00&to=2025-01-01T00:00:00`,
     { method: "POST", headers: { authorization, accept: "application/csv" } },
   );
   if (submitted.status !== 202) throw new Error(`the report was answered ${submitted.status}`);
