@@ -1,6 +1,7 @@
 /**
  * Options of the HTTP adapter, with the defaults a production deployment starts from.
  */
+import { defaultPasswordLoginOptions, type PasswordLoginOptions } from "@tally/core";
 
 /** How the HTTP layer behaves; every field has a default (see `defaultHttpOptions`). */
 export interface HttpOptions {
@@ -25,6 +26,16 @@ export interface HttpOptions {
   readonly syncReportPollMs: number;
   /** How long a successful HTTP Basic check is remembered (scrypt is slow by design), in ms. */
   readonly basicAuthCacheMs: number;
+  /**
+   * How password logins (HTTP Basic, the token endpoint's password grant) are throttled: the
+   * back-off per user name and per client address, and how many checks run at once.
+   */
+  readonly passwordLogins: PasswordLoginOptions;
+  /**
+   * How long a 429 for a throttled login is held before it is sent, in ms (never past its
+   * `Retry-After`): a flood's connections wait instead of asking again at once.
+   */
+  readonly throttledAnswerDelayMs: number;
   /** Largest page a listing returns (`limit` is capped here). */
   readonly maxPageSize: number;
 }
@@ -44,6 +55,8 @@ export const defaultHttpOptions: HttpOptions = {
   syncReportTimeoutMs: 10 * 60_000,
   syncReportPollMs: 200,
   basicAuthCacheMs: 5 * 60_000,
+  passwordLogins: defaultPasswordLoginOptions,
+  throttledAnswerDelayMs: 1_000,
   maxPageSize: 1000,
 };
 

@@ -79,6 +79,7 @@ describe("configuration from the environment and a file", () => {
         TALLY_MAX_ATTEMPTS: "5",
         TALLY_SHUTDOWN_DEADLINE: "1500ms",
         TALLY_SWEEP_INTERVAL: "2s",
+        TALLY_AUTH_BACKOFF: "2s",
         TALLY_LOG_LEVEL: "DEBUG",
       },
     });
@@ -94,6 +95,7 @@ describe("configuration from the environment and a file", () => {
       maxAttempts: 5,
       shutdownDeadlineMs: 1_500,
       sweepIntervalMs: 2_000,
+      authBackoffMs: 2_000,
       logLevel: "Debug",
     });
   });
@@ -170,6 +172,8 @@ describe("a bad setting stops start-up with a message naming it", () => {
     ["TALLY_MAX_ATTEMPTS", "0", "an integer from 1 to 100"],
     ["TALLY_SHUTDOWN_DEADLINE", "-5s", "a positive duration"],
     ["TALLY_SWEEP_INTERVAL", "5 s", "a positive duration"],
+    ["TALLY_AUTH_BACKOFF", "0s", "the first back-off after failed logins"],
+    ["TALLY_AUTH_BACKOFF", "1 minute", "a positive duration"],
     ["TALLY_LOG_LEVEL", "loud", "one of trace, debug, info, warn, error, none"],
     ["TALLY_STORAGE", "mysql://db/tally", "a SQLite file path"],
     ["TALLY_STORAGE", ":memory:", "a SQLite file path"],

@@ -7,7 +7,7 @@
 import type { Principal } from "@tally/core";
 import { Context } from "effect";
 import { HttpApiMiddleware } from "effect/http-api";
-import { authenticationProblem, problemAt } from "./Problem.ts";
+import { authenticationProblem, problemAt, throttledLoginProblem } from "./Problem.ts";
 
 /** Who is calling: the principal the credentials belong to. */
 export class CurrentPrincipal extends Context.Service<CurrentPrincipal, Principal>()(
@@ -43,7 +43,7 @@ export class Authentication extends HttpApiMiddleware.Service<
   Authentication,
   { provides: CurrentPrincipal }
 >()("tally/http/Authentication", {
-  error: authenticationProblem,
+  error: [authenticationProblem, throttledLoginProblem],
 }) {}
 
 /** Every failure as the face's problem details; nothing unexpected ever leaks. */

@@ -46,6 +46,12 @@ export const problemKinds = {
     title: "Cannot produce an acceptable representation",
     meaning: "None of the media types in `Accept` can be produced.",
   },
+  "too-many-requests": {
+    status: 429,
+    title: "Too many failed logins",
+    meaning:
+      "The user name or the client address failed to log in too often; retry after `Retry-After` seconds.",
+  },
   "unsupported-media-type": {
     status: 415,
     title: "Unsupported media type",
@@ -134,4 +140,10 @@ export const problemAt = (status: number, description: string) =>
 export const authenticationProblem = problemAt(
   401,
   "No, unknown or expired credentials (with `WWW-Authenticate`)",
+);
+
+/** The answer to a password login while its user name or address backs off after failures. */
+export const throttledLoginProblem = problemAt(
+  429,
+  "Too many failed logins of this user name or from this address; retry after `Retry-After` seconds",
 );

@@ -19,7 +19,7 @@ import {
   partialDownloads,
   ValueList,
 } from "./Parameters.ts";
-import { problemAt, problemKinds } from "./Problem.ts";
+import { problemAt, problemKinds, throttledLoginProblem } from "./Problem.ts";
 import { VendorTaskJson, vendorTaskStates } from "./Representations.ts";
 
 const describe = (summary: string, description?: string) =>
@@ -268,7 +268,7 @@ export class LicensingApi extends HttpApiGroup.make("licensing", { topLevel: tru
     HttpApiEndpoint.post("issueToken", "/Token", {
       payload: TokenRequest,
       success: TokenResponse,
-      error: [OAuthError, problemAt(413, "Body too large")],
+      error: [OAuthError, problemAt(413, "Body too large"), throttledLoginProblem],
     }).annotateMerge(
       describe(
         "Get an access token (OAuth 2 password or refresh-token grant)",

@@ -30,6 +30,7 @@ export const licensingErrorCodes: Readonly<Record<ProblemKind, string>> = {
   "route-not-found": "ResourceNotFound",
   "method-not-allowed": "MethodNotAllowed",
   "not-acceptable": "NotAcceptable",
+  "too-many-requests": "TooManyRequests",
   "unsupported-media-type": "UnsupportedMediaType",
   "payload-too-large": "PayloadTooLarge",
   "range-not-satisfiable": "RangeNotSatisfiable",

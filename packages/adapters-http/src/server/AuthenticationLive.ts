@@ -3,7 +3,9 @@
  * (RFC 9110: the scheme in any case, then one or more spaces; RFC 7617: base64 of
  * `user:password`, split at the first colon) — and provides the `CurrentPrincipal`. A header
  * with neither (none, an unknown scheme, malformed or empty credentials) gets the 401 that says
- * what was wrong with the header actually sent.
+ * what was wrong with the header actually sent. Basic logins are throttled per user name and
+ * per client address: the request's `remoteAddress` (the TCP peer, or what a host's trusted
+ * proxy middleware put there).
  *
  * Its failures are `HttpProblem`s and core errors, answered by the `Problems` middleware that
  * wraps every endpoint; the `Problem` declared on the middleware documents them. The accounts
@@ -11,7 +13,7 @@
  * is provided here per request (each provision copies the context: it showed in profiles).
  */
 import type { Principal } from "@tally/core";
-import { Effect, Layer, Result } from "effect";
+import { Effect, Layer, Option, Result } from "effect";
 import { Base64 } from "effect/encoding";
 import { HttpServerRequest, type HttpServerResponse } from "effect/http";
 import { Authentication, CurrentPrincipal } from "../api/Middleware.ts";
@@ -58,7 +60,10 @@ export const authenticationLayer = (authenticator: Authenticator): Layer.Layer<A
       if (token !== undefined) return as(authenticator.bearer(token));
       const encoded = credentialsOf(authorization, "Basic");
       const basic = encoded === undefined ? undefined : basicCredentials(encoded);
-      if (basic !== undefined) return as(authenticator.basic(basic.username, basic.password));
+      if (basic !== undefined) {
+        const address = Option.getOrUndefined(request.remoteAddress);
+        return as(authenticator.basic(basic.username, basic.password, address));
+      }
       return Effect.fail(authenticator.refusal(authorization));
     });
   // Its failures are HttpProblems and core errors for the Problems middleware (see above), not

@@ -10,6 +10,7 @@ export * from "./Instant.ts";
 export * from "./InstantFormatter.ts";
 export * from "./License.ts";
 export * from "./LicenseOverviewFold.ts";
+export * from "./LoginBackoff.ts";
 export * from "./PeriodMerge.ts";
 export * from "./Principal.ts";
 export * from "./ProtectionPeriod.ts";

@@ -2,6 +2,7 @@
 export * from "./FactReads.ts";
 export * from "./Ingest.ts";
 export * from "./Maintenance.ts";
+export * from "./PasswordLogins.ts";
 export * from "./ReportFileName.ts";
 export * from "./Reports.ts";
 export * from "./ReportsNow.ts";

@@ -44,6 +44,11 @@ export interface TallyConfig {
   readonly shutdownDeadlineMs: number;
   /** How often expired leases, reports and tokens are swept. */
   readonly sweepIntervalMs: number;
+  /**
+   * The first back-off of a user name or address after its free failed password logins; each
+   * further failure doubles it, up to 64 times as long.
+   */
+  readonly authBackoffMs: number;
   readonly logLevel: LogLevel.LogLevel;
   readonly users: ReadonlyArray<ConfiguredUser>;
   /** The configuration file read, if any (absolute path). */
@@ -153,6 +158,13 @@ export const settings = {
     expected: durationExpected,
     fromEnv: asText,
   }),
+  authBackoff: setting({
+    key: "authBackoff",
+    env: "TALLY_AUTH_BACKOFF",
+    schema: DurationMs,
+    expected: `${durationExpected} (the first back-off after failed logins)`,
+    fromEnv: asText,
+  }),
   logLevel: setting({
     key: "logLevel",
     env: "TALLY_LOG_LEVEL",
@@ -195,6 +207,7 @@ export const TallyConfigFile = Schema.Struct({
   maxAttempts: Schema.optionalKey(settings.maxAttempts.schema),
   shutdownDeadline: Schema.optionalKey(settings.shutdownDeadline.schema),
   sweepInterval: Schema.optionalKey(settings.sweepInterval.schema),
+  authBackoff: Schema.optionalKey(settings.authBackoff.schema),
   logLevel: Schema.optionalKey(settings.logLevel.schema),
   users: Schema.optionalKey(Schema.Array(ConfigFileUser)),
 });
@@ -213,5 +226,6 @@ export const configDefaults = {
   maxAttempts: 3,
   shutdownDeadlineMs: 20_000,
   sweepIntervalMs: 5_000,
+  authBackoffMs: 1_000,
   logLevel: "info",
 } as const;

@@ -257,6 +257,7 @@ export const loadConfig = (sources: ConfigSources = {}): Effect.Effect<TallyConf
       maxAttempts: decoded.maxAttempts ?? configDefaults.maxAttempts,
       shutdownDeadlineMs: decoded.shutdownDeadline ?? configDefaults.shutdownDeadlineMs,
       sweepIntervalMs: decoded.sweepInterval ?? configDefaults.sweepIntervalMs,
+      authBackoffMs: decoded.authBackoff ?? configDefaults.authBackoffMs,
       logLevel: logLevelOf(decoded.logLevel ?? configDefaults.logLevel),
       users,
       configFile,

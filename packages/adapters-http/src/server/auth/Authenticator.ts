@@ -12,13 +12,22 @@
  * invalidates it at once). Requests that arrive with the same credentials while they are being
  * checked wait for that one check instead of each running scrypt (~32 MiB and tens of ms of CPU
  * apiece): a client opening many connections at once would otherwise queue dozens of checks.
+ *
+ * Password checks go through the core's `PasswordLogins`: after a few failures a user name, or
+ * a client address, backs off, and its requests — right password or not, remembered or not —
+ * are answered 429 with `Retry-After` without a check (a remembered password that bypassed the
+ * back-off would tell a guesser which guess was right). Bearer tokens are not throttled: they
+ * cannot be guessed, and checking one costs a SHA-256.
  */
 import { hash } from "node:crypto";
 import {
-  type Account,
   AccountStore,
   Clock,
-  PasswordHasher,
+  type Instant,
+  makePasswordLogins,
+  type PasswordHasher,
+  type PasswordLoginOptions,
+  type PasswordLoginOutcome,
   type Principal,
   type StorageError,
 } from "@tally/core";
@@ -37,6 +46,15 @@ export const unauthorized = (detail: string): HttpProblem =>
     headers: { "www-authenticate": wwwAuthenticate },
   });
 
+/** The 429 for a login while its user name or address backs off until `retryAt`. */
+const throttledProblem = (retryAt: Instant, now: Instant): HttpProblem =>
+  new HttpProblem({
+    kind: "too-many-requests",
+    detail:
+      "too many failed logins of this user name or from this address: retry after the time in Retry-After",
+    headers: { "retry-after": String(Math.max(1, Math.ceil((retryAt - now) / 1000))) },
+  });
+
 /** The services authentication reads. */
 export type AuthenticationServices = AccountStore | Clock | PasswordHasher;
 
@@ -46,18 +64,28 @@ export interface Authenticator {
   readonly bearer: (
     token: string,
   ) => Effect.Effect<Principal, HttpProblem | StorageError, AuthenticationServices>;
-  /** The principal of HTTP Basic credentials, or a 401. */
+  /** The principal of HTTP Basic credentials from `address`, or a 401 (429 when throttled). */
   readonly basic: (
     username: string,
     password: string,
+    address: string | undefined,
   ) => Effect.Effect<Principal, HttpProblem | StorageError, AuthenticationServices>;
+  /**
+   * Fails with the 429 of a login that backs off until `retryAt`, held back for a while first
+   * (see `makeAuthenticator`).
+   */
+  readonly throttled: (retryAt: Instant) => Effect.Effect<never, HttpProblem, Clock>;
   /** The 401 for an `Authorization` header that carries no usable credentials. */
   readonly refusal: (authorization: string | undefined) => HttpProblem;
-  /** The account when the password is right; None otherwise (same time either way). */
+  /**
+   * A password login from `address` (same time for a wrong password and an unknown user),
+   * throttled after failures.
+   */
   readonly checkPassword: (
     username: string,
     password: string,
-  ) => Effect.Effect<Option.Option<Account>, StorageError, AccountStore | PasswordHasher>;
+    address: string | undefined,
+  ) => Effect.Effect<PasswordLoginOutcome, StorageError, AuthenticationServices>;
 }
 
 interface RememberedBasic {
@@ -67,34 +95,49 @@ interface RememberedBasic {
 
 const maxRemembered = 10_000;
 
-/** Makes an authenticator; `basicAuthCacheMs` is how long a good Basic check is reused. */
+/**
+ * Makes an authenticator; `basicAuthCacheMs` is how long a good Basic check is reused,
+ * `passwordLogins` how password logins are throttled, and `throttledAnswerDelayMs` how long a
+ * 429 is held before it is sent (no longer than its `Retry-After`). Holding it costs a timer;
+ * answering at once would let each connection of a flood ask again at once, and answering
+ * thousands of requests a second takes the event loop from the reports being written.
+ */
 export const makeAuthenticator = (options: {
   readonly basicAuthCacheMs: number;
+  readonly passwordLogins: PasswordLoginOptions;
+  readonly throttledAnswerDelayMs: number;
 }): Authenticator => {
   const remembered = new Map<string, RememberedBasic>();
-  const checking = new Map<string, Deferred.Deferred<Option.Option<Account>, StorageError>>();
+  const checking = new Map<string, Deferred.Deferred<PasswordLoginOutcome, StorageError>>();
+  const logins = makePasswordLogins(options.passwordLogins);
 
-  const checkPassword: Authenticator["checkPassword"] = (username, password) =>
+  const checkPassword: Authenticator["checkPassword"] = logins.attempt;
+
+  const throttled: Authenticator["throttled"] = (retryAt) =>
     Effect.gen(function* () {
-      const account = yield* (yield* AccountStore).getAccount(username);
-      const stored = Option.isSome(account) ? account.value.passwordHash : undefined;
-      const ok = yield* (yield* PasswordHasher).verify(password, stored);
-      return ok ? account : Option.none();
+      const now = yield* (yield* Clock).now;
+      yield* Effect.sleep(Math.min(options.throttledAnswerDelayMs, retryAt - now));
+      return yield* throttledProblem(retryAt, yield* (yield* Clock).now);
     });
 
   /**
    * `checkPassword`, shared by concurrent requests with the same credentials (`key`). The check
    * runs detached, so a client that goes away does not cancel it for the others.
    */
-  const sharedCheck = (key: string, username: string, password: string) =>
+  const sharedCheck = (
+    key: string,
+    username: string,
+    password: string,
+    address: string | undefined,
+  ) =>
     Effect.gen(function* () {
       let pending = checking.get(key);
       if (pending === undefined) {
-        const deferred = Deferred.makeUnsafe<Option.Option<Account>, StorageError>();
+        const deferred = Deferred.makeUnsafe<PasswordLoginOutcome, StorageError>();
         checking.set(key, deferred);
         pending = deferred;
         yield* Effect.forkDetach(
-          Effect.exit(checkPassword(username, password)).pipe(
+          Effect.exit(checkPassword(username, password, address)).pipe(
             Effect.flatMap((exit) => {
               checking.delete(key);
               return Deferred.done(deferred, exit);
@@ -105,8 +148,10 @@ export const makeAuthenticator = (options: {
       return yield* Deferred.await(pending);
     });
 
-  const basic: Authenticator["basic"] = (username, password) =>
+  const basic: Authenticator["basic"] = (username, password, address) =>
     Effect.gen(function* () {
+      const retryAt = yield* logins.throttledUntil(username, address);
+      if (retryAt !== undefined) return yield* throttled(retryAt);
       const now = yield* (yield* Clock).now;
       const key = hash("sha256", `${username}\u0000${password}`);
       const hit = remembered.get(key);
@@ -117,16 +162,17 @@ export const makeAuthenticator = (options: {
         }
         remembered.delete(key);
       }
-      const account = yield* sharedCheck(key, username, password);
-      if (Option.isNone(account)) {
+      const outcome = yield* sharedCheck(key, username, password, address);
+      if (outcome._tag === "Throttled") return yield* throttled(outcome.retryAt);
+      if (outcome._tag === "Refused") {
         return yield* unauthorized("the user name or password is wrong");
       }
       if (remembered.size >= maxRemembered) remembered.clear();
       remembered.set(key, {
-        passwordHash: account.value.passwordHash,
+        passwordHash: outcome.account.passwordHash,
         until: now + options.basicAuthCacheMs,
       });
-      return principalOf(account.value);
+      return principalOf(outcome.account);
     });
 
   const bearer: Authenticator["bearer"] = (token) =>
@@ -155,5 +201,5 @@ export const makeAuthenticator = (options: {
     return unauthorized("unsupported Authorization header: use a Bearer token or HTTP Basic");
   };
 
-  return { bearer, basic, refusal, checkPassword };
+  return { bearer, basic, throttled, refusal, checkPassword };
 };

@@ -3,7 +3,9 @@
  * password grant and the refresh-token grant, form-encoded. Success gives
  * `{access_token, token_type: "bearer", expires_in, refresh_token}`; a refusal is a 400 with
  * the OAuth `error` / `error_description` — which clients of the vendor read — in a body that
- * is also RFC 9457 problem details, like every other error of Tally.
+ * is also RFC 9457 problem details, like every other error of Tally. A password grant while the
+ * user name or the client address backs off after failed logins is the face's 429 problem
+ * (`errorCode` `TooManyRequests`, `Retry-After`), answered without checking the password.
  */
 import { quoteGiven } from "@tally/core";
 import { Effect, Option } from "effect";
@@ -111,11 +113,13 @@ export const issueToken =
               instance,
             );
           }
-          const account = yield* authenticator.checkPassword(username, password);
-          if (Option.isNone(account)) {
+          const address = Option.getOrUndefined(request.remoteAddress);
+          const login = yield* authenticator.checkPassword(username, password, address);
+          if (login._tag === "Throttled") return yield* authenticator.throttled(login.retryAt);
+          if (login._tag === "Refused") {
             return oauthError("invalid_grant", "the user name or password is wrong", instance);
           }
-          return tokenResponse(yield* issueTokenPair(account.value.username, lifetimes));
+          return tokenResponse(yield* issueTokenPair(login.account.username, lifetimes));
         }
         case "refresh_token": {
           const refreshToken = form.get("refresh_token");

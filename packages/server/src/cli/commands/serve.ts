@@ -8,14 +8,34 @@
  */
 import { createServer } from "node:http";
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer";
-import { HttpLive, nodeHttpServerOptions } from "@tally/adapters-http";
+import { HttpLive, type HttpOptions, nodeHttpServerOptions } from "@tally/adapters-http";
+import { defaultPasswordLoginOptions, type LoginBackoffPolicy } from "@tally/core";
 import { Context, Duration, Effect, Layer } from "effect";
 import { HttpServer } from "effect/http";
 import { provisionConfiguredUsers } from "../../accounts/AccountProvisioning.ts";
+import type { TallyConfig } from "../../config/TallyConfig.ts";
 import { runUntilShutdown } from "../../worker/runUntilShutdown.ts";
 import { ListenError } from "../ListenError.ts";
 import { ShutdownSignal } from "../ShutdownSignal.ts";
 import { withTally } from "../withTally.ts";
+
+/** A back-off starting at `firstDelayMs` and doubling up to 64 times that. */
+const startingAt = (policy: LoginBackoffPolicy, firstDelayMs: number): LoginBackoffPolicy => ({
+  ...policy,
+  firstDelayMs,
+  maxDelayMs: 64 * firstDelayMs,
+  forgetAfterMs: Math.max(policy.forgetAfterMs, 64 * firstDelayMs),
+});
+
+/** The HTTP layer's options from the configuration. */
+export const httpOptionsOf = (config: TallyConfig): Partial<HttpOptions> => ({
+  face1Zone: config.face1Zone,
+  passwordLogins: {
+    ...defaultPasswordLoginOptions,
+    perUser: startingAt(defaultPasswordLoginOptions.perUser, config.authBackoffMs),
+    perAddress: startingAt(defaultPasswordLoginOptions.perAddress, config.authBackoffMs),
+  },
+});
 
 /** How long closing the HTTP server waits for requests still in flight. */
 const httpCloseTimeout = Duration.seconds(5);
@@ -28,7 +48,7 @@ export const runServe = (configPath: string | undefined) =>
     yield* withTally({ configPath, logTo: "stdout" }, (config) =>
       Effect.gen(function* () {
         yield* provisionConfiguredUsers(config.users);
-        const http = HttpLive({ face1Zone: config.face1Zone }).pipe(
+        const http = HttpLive(httpOptionsOf(config)).pipe(
           Layer.provideMerge(
             NodeHttpServer.layer(() => createServer(nodeHttpServerOptions), {
               port: config.port,
