@@ -33,7 +33,12 @@ export const importKindNames: ReadonlyArray<string> = [
 export const importKindNamed = (name: string): ImportKind =>
   importKindAliases[name] ?? (name as ImportKind);
 
-/** The columns (CSV header) or properties (JSON) of each kind, in order. */
+/**
+ * The columns (CSV header) or properties (JSON) of each kind, in order, for `tally import
+ * --help` only: the core's wire forms (`factWireForms`) declare them, and reading a file takes
+ * them from there (`rowColumns`); loading the core here would slow every `tally --help`, so
+ * this copy is held to the core's by `importRecords.test.ts`.
+ */
 export const importColumns: { readonly [K in ImportKind]: ReadonlyArray<string> } = {
   tenants: ["id", "name"],
   vms: ["id", "name", "tenantId"],
@@ -42,6 +47,3 @@ export const importColumns: { readonly [K in ImportKind]: ReadonlyArray<string> 
   users: ["id", "name", "organizationId"],
   "license-events": ["id", "userId", "kind", "at"],
 };
-
-/** Columns a file may leave out: an absent cell is "no value". */
-export const optionalImportColumns: ReadonlySet<string> = new Set(["tenantId", "end"]);
