@@ -8,7 +8,7 @@
  * Schema. On generated rows, valid and hostile, both accept the same rows and make the same
  * facts of them; when one value is bad, both name its column.
  */
-import { factWireForms, isoInstant } from "@tally/core";
+import { factCollections, factWireForms, isoInstant } from "@tally/core";
 import { Result, Schema, SchemaIssue } from "effect";
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -166,8 +166,9 @@ const goodValue = (column: string): fc.Arbitrary<unknown> => {
 const kindArbitrary = fc.constantFrom(...importKinds);
 
 describe("the import's row decoders", () => {
-  it("read the columns the core's wire forms declare, which --help lists", () => {
+  it("read the collections and columns the core's wire forms declare, which --help lists", () => {
     // `importColumns` is the command line's light copy (it must not load the core).
+    expect(importKinds).toEqual(factCollections);
     for (const kind of importKinds) {
       expect(rowColumns(kind), kind).toEqual(importColumns[kind]);
     }
