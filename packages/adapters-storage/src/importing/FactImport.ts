@@ -16,35 +16,16 @@
  * of the import's own, PostgreSQL through `COPY FROM STDIN` into a temporary table and one
  * `INSERT … SELECT` per kind (see `SqliteFactImport.ts`, `PostgresFactImport.ts`).
  */
-import type {
-  LicensedUser,
-  LicenseEvent,
-  Organization,
-  ProtectionPeriod,
-  StorageError,
-  Tenant,
-  Vm,
-} from "@tally/core";
+import type { FactCollection, factWireForms, StorageError } from "@tally/core";
 import { Context, type Effect, Schema, type Stream } from "effect";
 
-/** The kinds of fact an import carries, named as the native API's collections. */
-export type FactKind =
-  | "tenants"
-  | "vms"
-  | "protection-periods"
-  | "organizations"
-  | "users"
-  | "license-events";
+/** The kinds of fact an import carries: the core's collections (`factCollections`). */
+export type FactKind = FactCollection;
 
-/** The fact of each kind. */
-export interface FactOf {
-  readonly tenants: Tenant;
-  readonly vms: Vm;
-  readonly "protection-periods": ProtectionPeriod;
-  readonly organizations: Organization;
-  readonly users: LicensedUser;
-  readonly "license-events": LicenseEvent;
-}
+/** The fact of each kind: what its wire form (`factWireForms`) decodes into. */
+export type FactOf = {
+  readonly [K in FactKind]: (typeof factWireForms)[K]["schema"]["Type"];
+};
 
 /** Consecutive facts of an import and, for each, its place in the source (a line number). */
 export interface FactBatch<A> {

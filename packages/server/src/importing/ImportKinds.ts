@@ -6,17 +6,27 @@
  */
 import type { FactKind } from "@tally/adapters-storage";
 
-/** The kinds of fact `tally import` reads. */
-export const importKinds = [
-  "tenants",
-  "vms",
-  "protection-periods",
-  "organizations",
-  "users",
-  "license-events",
-] as const satisfies ReadonlyArray<FactKind>;
+/**
+ * The kinds of fact `tally import` reads and the columns (CSV header) or properties (JSON) of
+ * each, in order, for `tally import --help` and its argument: the core's wire forms
+ * (`factCollections`, `factWireForms`) declare them, and reading a file takes them from there
+ * (`rowColumns`); loading the core here would slow every `tally --help`, so this copy is held
+ * to the core's by `importRecords.test.ts`.
+ */
+export const importColumns = {
+  tenants: ["id", "name"],
+  vms: ["id", "name", "tenantId"],
+  "protection-periods": ["id", "vmId", "start", "end"],
+  organizations: ["id", "name", "capacity", "tenantId"],
+  users: ["id", "name", "organizationId"],
+  "license-events": ["id", "userId", "kind", "at"],
+} as const satisfies { readonly [K in FactKind]: ReadonlyArray<string> };
+
 /** A kind of fact `tally import` reads. */
-export type ImportKind = (typeof importKinds)[number];
+export type ImportKind = keyof typeof importColumns;
+
+/** The kinds of fact `tally import` reads, in loading order. */
+export const importKinds = Object.keys(importColumns) as ReadonlyArray<ImportKind>;
 
 /** Other names the command line accepts for a kind (`periods`: its name before 0.2). */
 export const importKindAliases: Readonly<Record<string, ImportKind>> = {
@@ -32,16 +42,3 @@ export const importKindNames: ReadonlyArray<string> = [
 /** The kind a name accepted by the command line stands for. */
 export const importKindNamed = (name: string): ImportKind =>
   importKindAliases[name] ?? (name as ImportKind);
-
-/** The columns (CSV header) or properties (JSON) of each kind, in order. */
-export const importColumns: { readonly [K in ImportKind]: ReadonlyArray<string> } = {
-  tenants: ["id", "name"],
-  vms: ["id", "name", "tenantId"],
-  "protection-periods": ["id", "vmId", "start", "end"],
-  organizations: ["id", "name", "capacity", "tenantId"],
-  users: ["id", "name", "organizationId"],
-  "license-events": ["id", "userId", "kind", "at"],
-};
-
-/** Columns a file may leave out: an absent cell is "no value". */
-export const optionalImportColumns: ReadonlySet<string> = new Set(["tenantId", "end"]);

@@ -1,15 +1,17 @@
 /**
  * How a row of an import file becomes a fact: the validation of every kind, in one place.
  *
- * A row is the values of the kind's columns (`importColumns`), in order: CSV cells (text,
- * already trimmed; an empty cell is "no value") or the properties of a JSON object. Ids and
- * names are non-empty text (JSON numbers are taken as their text), ids at most 128 characters,
- * and all text well-formed Unicode without U+0000; counts are whole numbers, 0 or more;
- * instants are ISO 8601 timestamps with `Z` or an offset, or epoch milliseconds; a period
- * ends after it starts. A fact that passes is one the core's Schema of it accepts (the core's
- * `Tenant`, `Vm`, `ProtectionPeriod`, `Organization`, `LicensedUser`, `LicenseEvent`) — the
- * property test `importRecords.test.ts` holds these decoders to those Schemas, and to the
- * core's ingestion checks, on generated rows, valid and not.
+ * A row is the values of the kind's columns (`rowColumns`: the core's wire form's fields, in
+ * the order it declares them): CSV cells (text, already trimmed; an empty cell is "no value")
+ * or the properties of a JSON object. Ids and names are non-empty text (JSON numbers are
+ * taken as their text), ids and references to them at most 128 characters, and all text
+ * well-formed Unicode without U+0000; counts are whole numbers, 0 or more; instants are ISO
+ * 8601 timestamps with `Z` or an offset, or epoch milliseconds (of the years 0000 to 9999, what
+ * ISO text can write); a period
+ * ends after it starts. A fact that passes is one the core's wire Schema of it accepts
+ * (`factWireForms`, what JSON and CSV ingestion over HTTP decode with) — the property test
+ * `importRecords.test.ts` holds these decoders to those Schemas, and to the core's ingestion
+ * rule on text, on generated rows, valid and hostile.
  *
  * The checks are written out by hand because they run millions of times per import: a
  * decoder allocates the fact and nothing else, and reports a bad value by throwing a
@@ -18,9 +20,25 @@
  */
 
 import type { FactOf } from "@tally/adapters-storage";
-import { daysFromCivil, daysInMonth, parseInstantInZone, quoteGiven } from "@tally/core";
+import {
+  daysFromCivil,
+  daysInMonth,
+  factWireForms,
+  parseInstantInZone,
+  quoteGiven,
+} from "@tally/core";
 import { Result } from "effect";
 import type { ImportKind } from "./ImportKinds.ts";
+
+/** The columns (CSV header) or properties (JSON) of a kind, in order: its wire form's. */
+export const rowColumns = (kind: ImportKind): ReadonlyArray<string> => {
+  const { required, optional } = factWireForms[kind].columns;
+  return [...required, ...optional];
+};
+
+/** The columns of a kind a file may leave out (an absent cell is "no value"). */
+export const optionalRowColumns = (kind: ImportKind): ReadonlyArray<string> =>
+  factWireForms[kind].columns.optional;
 
 /** A value of a row that the kind does not accept: its column, what was expected, what was given. */
 export class RowProblem {
@@ -52,7 +70,19 @@ const idExpected = `a non-empty text of at most ${idMaxLength} characters`;
 const countExpected = "a whole number, 0 or more";
 /** What an instant may be. */
 export const instantExpected =
-  "an ISO 8601 timestamp with Z or an offset (e.g. 2024-03-31T01:30:00Z) or epoch milliseconds";
+  "an ISO 8601 timestamp with Z or an offset (e.g. 2024-03-31T01:30:00Z) or epoch milliseconds of the years 0000 to 9999";
+
+/**
+ * Epoch milliseconds of 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the instants the
+ * wire form's ISO text can write, so an imported fact is one the native API can send back and
+ * take again.
+ */
+const earliestInstant = -62_167_219_200_000;
+const latestInstant = 253_402_300_799_999;
+
+/** Epoch milliseconds the wire form can write, or undefined. */
+const epochMs = (n: number): number | undefined =>
+  Number.isSafeInteger(n) && n >= earliestInstant && n <= latestInstant ? n : undefined;
 
 /** A lone surrogate: with the `u` flag, a surrogate range matches only unpaired ones. */
 const loneSurrogate = /[\uD800-\uDFFF]/u;
@@ -79,9 +109,9 @@ const idText = (value: unknown, column: string): string => {
   return id;
 };
 
-/** Text, or null when the value is missing or empty. */
-const optionalText = (value: unknown, column: string): string | null =>
-  value === undefined || value === null || value === "" ? null : text(value, column);
+/** An id, or null when the value is missing or empty (a reference to no tenant). */
+const optionalId = (value: unknown, column: string): string | null =>
+  value === undefined || value === null || value === "" ? null : idText(value, column);
 
 /** A whole number, 0 or more (CSV text of digits, or a JSON number). */
 const count = (value: unknown, column: string): number => {
@@ -143,15 +173,12 @@ const utcTimestamp = (text: string): number | undefined => {
 
 /** The instant a value stands for, or undefined when it is none. */
 const instantOf = (value: unknown): number | undefined => {
-  if (typeof value === "number") return Number.isSafeInteger(value) ? value : undefined;
+  if (typeof value === "number") return epochMs(value);
   if (typeof value !== "string") return undefined;
   const fast = utcTimestamp(value);
   if (fast !== undefined) return fast;
   const trimmed = value.trim();
-  if (/^-?\d+$/.test(trimmed)) {
-    const n = Number(trimmed);
-    return Number.isSafeInteger(n) ? n : undefined;
-  }
+  if (/^-?\d+$/.test(trimmed)) return epochMs(Number(trimmed));
   if (!/(Z|[+-]\d{2}:\d{2})$/.test(trimmed)) return undefined;
   const parsed = parseInstantInZone(trimmed, "instant", utc);
   return Result.isSuccess(parsed) ? parsed.success : undefined;
@@ -172,17 +199,17 @@ const instant = (value: unknown, column: string): number => {
 const optionalInstant = (value: unknown, column: string): number | null =>
   value === undefined || value === null || value === "" ? null : instant(value, column);
 
-/** How each kind's rows are decoded (columns in the order of `importColumns`). */
+/** How each kind's rows are decoded (columns in the order of `rowColumns`). */
 export const rowDecoders: { readonly [K in ImportKind]: RowDecoder<FactOf[K]> } = {
   tenants: (row) => ({ id: idText(row[0], "id"), name: text(row[1], "name") }),
   vms: (row) => ({
     id: idText(row[0], "id"),
     name: text(row[1], "name"),
-    tenantId: optionalText(row[2], "tenantId"),
+    tenantId: optionalId(row[2], "tenantId"),
   }),
   "protection-periods": (row) => {
     const id = idText(row[0], "id");
-    const vmId = text(row[1], "vmId");
+    const vmId = idText(row[1], "vmId");
     const start = instant(row[2], "start");
     const end = optionalInstant(row[3], "end");
     if (end !== null && end <= start) {
@@ -198,16 +225,16 @@ export const rowDecoders: { readonly [K in ImportKind]: RowDecoder<FactOf[K]> } 
     id: idText(row[0], "id"),
     name: text(row[1], "name"),
     capacity: count(row[2], "capacity"),
-    tenantId: optionalText(row[3], "tenantId"),
+    tenantId: optionalId(row[3], "tenantId"),
   }),
   users: (row) => ({
     id: idText(row[0], "id"),
     name: text(row[1], "name"),
-    organizationId: text(row[2], "organizationId"),
+    organizationId: idText(row[2], "organizationId"),
   }),
   "license-events": (row) => {
     const id = idText(row[0], "id");
-    const userId = text(row[1], "userId");
+    const userId = idText(row[1], "userId");
     const kind = row[2];
     if (kind !== "assigned" && kind !== "revoked") {
       throw new RowProblem("kind", "assigned or revoked", kind);

@@ -12,8 +12,8 @@ import type { FactBatch, FactOf } from "@tally/adapters-storage";
 import { Effect, Result, Stream } from "effect";
 import { CommandInputError } from "../cli/CommandInputError.ts";
 import { CsvRecords, CsvSyntaxError } from "./CsvRecords.ts";
-import { type ImportKind, importColumns, optionalImportColumns } from "./ImportKinds.ts";
-import { RowProblem, rowDecoders } from "./ImportRecords.ts";
+import type { ImportKind } from "./ImportKinds.ts";
+import { optionalRowColumns, RowProblem, rowColumns, rowDecoders } from "./ImportRecords.ts";
 
 /** Facts handed on at once. */
 export const importBatchSize = 1_000;
@@ -88,7 +88,8 @@ const columnPlaces = (
   kind: ImportKind,
   header: ReadonlyArray<string>,
 ): ReadonlyArray<number> => {
-  const columns = importColumns[kind];
+  const columns = rowColumns(kind);
+  const optional = optionalRowColumns(kind);
   const duplicate = header.find((name, i) => header.indexOf(name) !== i);
   if (duplicate !== undefined) {
     throw fileProblem(
@@ -98,7 +99,7 @@ const columnPlaces = (
     );
   }
   const missing = columns.filter(
-    (column) => !header.includes(column) && !optionalImportColumns.has(column),
+    (column) => !header.includes(column) && !optional.includes(column),
   );
   if (missing.length > 0) {
     throw fileProblem(
@@ -165,7 +166,7 @@ async function* csvBatches<K extends ImportKind>(
     if (width === 0) {
       throw fileProblem(
         path,
-        `a CSV header with the columns ${importColumns[kind].join(", ")}`,
+        `a CSV header with the columns ${rowColumns(kind).join(", ")}`,
         "an empty file",
       );
     }
@@ -197,7 +198,7 @@ async function* jsonBatches<K extends ImportKind>(
       `a JSON ${items === null ? "null" : typeof items}`,
     );
   }
-  const columns = importColumns[kind];
+  const columns = rowColumns(kind);
   const batch = new BatchBuilder<FactOf[K]>(
     rowDecoders[kind] as (row: ReadonlyArray<unknown>) => FactOf[K],
     (index) => `${name} [${index}]`,

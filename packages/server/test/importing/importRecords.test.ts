@@ -1,25 +1,19 @@
 /**
- * The import's hand-written row decoders against their oracle: the way `tally import` decoded
- * rows before them — each value read as text, number or instant, then the record checked with
- * the core's Schema of the fact (`Tenant`, `Vm`, `ProtectionPeriod`, `Organization`,
- * `LicensedUser`, `LicenseEvent`), a period's end after its start, and the core ingestion's
- * rule that text be well-formed without U+0000. On generated rows, valid and not, both accept
- * the same rows and make the same facts of them; when one value is bad, both name its column.
+ * The import's hand-written row decoders against their oracle, the core's wire Schemas
+ * (`factWireForms`, what JSON and CSV ingestion over HTTP decode with) and the core
+ * ingestion's rule that text be well-formed without U+0000. A row's values are first read as
+ * the import documents (no value, empty text or null: absent; a JSON number where text is
+ * expected: its text; digits where a count is expected: the count; epoch milliseconds where an
+ * instant is expected: the instant, written as the wire's ISO text), then decoded by the wire
+ * Schema. On generated rows, valid and hostile, both accept the same rows and make the same
+ * facts of them; when one value is bad, both name its column.
  */
-import {
-  LicensedUser,
-  LicenseEvent,
-  Organization,
-  ProtectionPeriod,
-  parseInstantInZone,
-  Tenant,
-  Vm,
-} from "@tally/core";
+import { factCollections, factWireForms, isoInstant } from "@tally/core";
 import { Result, Schema, SchemaIssue } from "effect";
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type ImportKind, importColumns, importKinds } from "../../src/importing/ImportKinds.ts";
-import { RowProblem, rowDecoders } from "../../src/importing/ImportRecords.ts";
+import { RowProblem, rowColumns, rowDecoders } from "../../src/importing/ImportRecords.ts";
 
 /** The oracle's verdict on a row: the fact, or the column it names. */
 type Verdict = { readonly fact: unknown } | { readonly column: string };
@@ -30,46 +24,55 @@ class Bad {
     this.column = column;
   }
 }
-const utc = { _tag: "Fixed", offsetMinutes: 0 } as const;
 
-const text = (value: unknown, column: string): string => {
-  if (typeof value === "string" && value !== "") return value;
-  if (typeof value === "number") return String(value);
-  throw new Bad(column);
-};
-const optionalText = (value: unknown, column: string): string | null =>
-  value === undefined || value === null || value === "" ? null : text(value, column);
-const integer = (value: unknown, column: string): number => {
-  const n = typeof value === "string" && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof n === "number" && Number.isSafeInteger(n) && n >= 0) return n;
-  throw new Bad(column);
-};
-const instantOf = (value: unknown): number | undefined => {
-  if (typeof value === "number") return Number.isSafeInteger(value) ? value : undefined;
-  if (typeof value !== "string") return undefined;
-  const trimmed = value.trim();
-  if (/^-?\d+$/.test(trimmed)) return Number(trimmed);
-  if (!/(Z|[+-]\d{2}:\d{2})$/.test(trimmed)) return undefined;
-  const parsed = parseInstantInZone(trimmed, "instant", utc);
-  return Result.isSuccess(parsed) ? parsed.success : undefined;
-};
-const instant = (value: unknown, column: string): number => {
-  const at = instantOf(value);
-  if (at === undefined) throw new Bad(column);
-  return at;
-};
-const optionalInstant = (value: unknown, column: string): number | null =>
-  value === undefined || value === null || value === "" ? null : instant(value, column);
+/** What a wire field takes, found by asking it (not by its name). */
+const accepts = (field: Schema.Top, value: unknown): boolean =>
+  Result.isSuccess(
+    Schema.decodeUnknownResult(
+      Schema.Struct({ x: field }) as unknown as Schema.Codec<unknown, unknown>,
+    )({
+      x: value,
+    }),
+  );
+const isInstantField = (field: Schema.Top) =>
+  accepts(field, "2024-03-31T01:30:00Z") && !accepts(field, "x");
+const isCountField = (field: Schema.Top) => accepts(field, 1) && !accepts(field, "1");
 
-/** The record checked with the core's Schema; a failure names the first path it reports. */
-const checked = <S extends Schema.Codec<unknown, unknown>>(schema: S, record: unknown) => {
-  const result = Schema.decodeUnknownResult(schema)(record);
-  if (Result.isSuccess(result)) return result.success;
-  const [issue] = SchemaIssue.makeFormatterStandardSchemaV1()(result.failure.issue).issues;
-  throw new Bad(String(issue?.path?.map((p) => (typeof p === "object" ? p.key : p))[0]));
+/** An import value of an instant column in the wire's form: epoch milliseconds as ISO text. */
+const instantCell = (value: unknown): unknown => {
+  const trimmed = typeof value === "string" ? value.trim() : value;
+  const n = typeof trimmed === "string" && /^-?\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+  if (typeof n !== "number") return trimmed;
+  if (!Number.isSafeInteger(n)) return value;
+  try {
+    return isoInstant(n);
+  } catch {
+    return value; // beyond what a Date holds
+  }
 };
 
-/** The core's ingestion rule on text: no lone surrogate, no U+0000. */
+/** A row of the import (values in the order of `rowColumns`) as the kind's wire form. */
+const wireRecord = (kind: ImportKind, row: ReadonlyArray<unknown>): Record<string, unknown> => {
+  const fields = factWireForms[kind].fields;
+  const record: Record<string, unknown> = {};
+  rowColumns(kind).forEach((column, i) => {
+    const value = row[i];
+    const field = fields[column] as Schema.Top;
+    if (value === undefined || value === null || value === "") return;
+    record[column] = isInstantField(field)
+      ? instantCell(value)
+      : isCountField(field)
+        ? typeof value === "string" && /^\d+$/.test(value.trim())
+          ? Number(value)
+          : value
+        : typeof value === "number"
+          ? String(value)
+          : value;
+  });
+  return record;
+};
+
+/** The core ingestion's rule on text: no lone surrogate, no U+0000. */
 const wellFormed = (record: Record<string, unknown>) => {
   for (const [key, value] of Object.entries(record)) {
     if (typeof value === "string" && (/[\uD800-\uDFFF]/u.test(value) || value.includes("\u0000")))
@@ -78,57 +81,13 @@ const wellFormed = (record: Record<string, unknown>) => {
   return record;
 };
 
-/** How rows were decoded before, by kind (values in the order of `importColumns`). */
-const decodedBefore: { readonly [K in ImportKind]: (row: ReadonlyArray<unknown>) => unknown } = {
-  tenants: (r) => checked(Tenant, { id: text(r[0], "id"), name: text(r[1], "name") }),
-  vms: (r) =>
-    checked(Vm, {
-      id: text(r[0], "id"),
-      name: text(r[1], "name"),
-      tenantId: optionalText(r[2], "tenantId"),
-    }),
-  "protection-periods": (r) => {
-    const v = {
-      id: text(r[0], "id"),
-      vmId: text(r[1], "vmId"),
-      start: instant(r[2], "start"),
-      end: optionalInstant(r[3], "end"),
-    };
-    if (v.end !== null && v.end <= v.start) throw new Bad("end");
-    return checked(ProtectionPeriod, v);
-  },
-  organizations: (r) =>
-    checked(Organization, {
-      id: text(r[0], "id"),
-      name: text(r[1], "name"),
-      capacity: integer(r[2], "capacity"),
-      tenantId: optionalText(r[3], "tenantId"),
-    }),
-  users: (r) =>
-    checked(LicensedUser, {
-      id: text(r[0], "id"),
-      name: text(r[1], "name"),
-      organizationId: text(r[2], "organizationId"),
-    }),
-  "license-events": (r) => {
-    if (r[2] !== "assigned" && r[2] !== "revoked") throw new Bad("kind");
-    return checked(LicenseEvent, {
-      id: text(r[0], "id"),
-      userId: text(r[1], "userId"),
-      kind: r[2],
-      at: instant(r[3], "at"),
-    });
-  },
+/** The oracle: the wire Schema's decoding of the row; a failure names the first path it reports. */
+const oracle = (kind: ImportKind, row: ReadonlyArray<unknown>): unknown => {
+  const result = Schema.decodeUnknownResult(factWireForms[kind].schema)(wireRecord(kind, row));
+  if (Result.isSuccess(result)) return wellFormed(result.success as Record<string, unknown>);
+  const [issue] = SchemaIssue.makeFormatterStandardSchemaV1()(result.failure.issue).issues;
+  throw new Bad(String(issue?.path?.map((p) => (typeof p === "object" ? p.key : p))[0]));
 };
-
-/** The oracle: the decoding of before, then the core ingestion's rule on text. */
-const oracle = Object.fromEntries(
-  importKinds.map((kind) => [
-    kind,
-    (row: ReadonlyArray<unknown>) =>
-      wellFormed(decodedBefore[kind](row) as Record<string, unknown>),
-  ]),
-) as { readonly [K in ImportKind]: (row: ReadonlyArray<unknown>) => unknown };
 
 const verdictOf = (decode: () => unknown): Verdict => {
   try {
@@ -207,14 +166,22 @@ const goodValue = (column: string): fc.Arbitrary<unknown> => {
 const kindArbitrary = fc.constantFrom(...importKinds);
 
 describe("the import's row decoders", () => {
+  it("read the collections and columns the core's wire forms declare, which --help lists", () => {
+    // `importColumns` is the command line's light copy (it must not load the core).
+    expect(importKinds).toEqual(factCollections);
+    for (const kind of importKinds) {
+      expect(rowColumns(kind), kind).toEqual(importColumns[kind]);
+    }
+  });
+
   it("accept the rows the Schemas accept, and make the same facts of them", () =>
     fc.assert(
       fc.property(
         kindArbitrary.chain((kind) =>
-          fc.tuple(fc.constant(kind), fc.tuple(...importColumns[kind].map(() => valueArbitrary))),
+          fc.tuple(fc.constant(kind), fc.tuple(...rowColumns(kind).map(() => valueArbitrary))),
         ),
         ([kind, row]) => {
-          const expected = verdictOf(() => oracle[kind](row));
+          const expected = verdictOf(() => oracle(kind, row));
           const actual = verdictOf(() => rowDecoders[kind](row));
           if ("fact" in expected) expect(actual).toEqual(expected);
           else expect(actual).toHaveProperty("column");
@@ -229,7 +196,7 @@ describe("the import's row decoders", () => {
         kindArbitrary.chain((kind) =>
           fc.tuple(
             fc.constant(kind),
-            fc.tuple(...importColumns[kind].map(goodValue)),
+            fc.tuple(...rowColumns(kind).map(goodValue)),
             fc.nat(),
             valueArbitrary,
           ),
@@ -237,14 +204,14 @@ describe("the import's row decoders", () => {
         ([kind, good, at, bad]) => {
           const row = [...good];
           row[at % row.length] = bad;
-          const expected = verdictOf(() => oracle[kind](row));
+          const expected = verdictOf(() => oracle(kind, row));
           const actual = verdictOf(() => rowDecoders[kind](row));
           if ("fact" in expected) {
             expect(actual).toEqual(expected);
           } else {
             // An instant past 2^53 fails at its own column here; the Schemas fail it later,
             // and an end before it first.
-            expect([expected.column, importColumns[kind][at % row.length]]).toContain(
+            expect([expected.column, rowColumns(kind)[at % row.length]]).toContain(
               "column" in actual ? actual.column : "accepted",
             );
           }
@@ -253,12 +220,27 @@ describe("the import's row decoders", () => {
       { numRuns: 20_000 },
     ));
 
+  it("refuse a period that does not end after it starts, as the wire Schema does", () =>
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -1e12, max: 4e12 }),
+        fc.integer({ min: -2, max: 2 }),
+        fc.constantFrom<(at: number) => unknown>(String, isoInstant, (at) => at),
+        (start, delta, write) => {
+          const row = ["p", "vm", write(start), write(start + delta)];
+          const expected = verdictOf(() => oracle("protection-periods", row));
+          expect(expected).toEqual(delta > 0 ? { fact: expect.anything() } : { column: "end" });
+          expect(verdictOf(() => rowDecoders["protection-periods"](row))).toEqual(expected);
+        },
+      ),
+    ));
+
   it("read the timestamps of every form as the core's reader does", () =>
     fc.assert(
       fc.property(timestampArbitrary, (timestamp) => {
         const row = ["p", "vm", timestamp, ""];
         expect(verdictOf(() => rowDecoders["protection-periods"](row))).toEqual(
-          verdictOf(() => oracle["protection-periods"](row)),
+          verdictOf(() => oracle("protection-periods", row)),
         );
       }),
       { numRuns: 20_000 },
