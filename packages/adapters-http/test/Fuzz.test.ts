@@ -10,7 +10,7 @@
  * A failure prints the seed and, for each fault, the bytes that were sent. Replay another seed
  * with `TALLY_FUZZ_SEED=<n>`; the bench-size run is `packages/server/bench/fuzz.bench.ts`.
  */
-import { describeGiven } from "@tally/core";
+import { defaultPasswordLoginOptions, describeGiven } from "@tally/core";
 import { Effect } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { maxJsonDepth, parseJsonText } from "../src/protocol/RequestBody.ts";
@@ -21,6 +21,13 @@ import { judge } from "./fuzz/ResponseVerdict.ts";
 import { startTally, type TallyFixture, users } from "./support/TallyFixture.ts";
 
 const seed = Number(process.env.TALLY_FUZZ_SEED ?? 20_261_123);
+
+/** Login throttling that a campaign never reaches. */
+const unthrottled = {
+  ...defaultPasswordLoginOptions,
+  perUser: { ...defaultPasswordLoginOptions.perUser, freeFailures: 1e9 },
+  perAddress: { ...defaultPasswordLoginOptions.perAddress, freeFailures: 1e9 },
+};
 const requests = 5_000;
 /** Small limits, so that bodies beyond them are cheap to send. */
 const maxBodyBytes = 64 * 1024;
@@ -58,7 +65,9 @@ describe("hostile requests against a running Tally", () => {
 
   beforeAll(async () => {
     tally = await startTally({
-      http: { maxBodyBytes, maxCsvBodyBytes, syncReportPollMs: 20 },
+      // The campaign's deliberate wrong passwords (about 2% of its requests, all from one
+      // address) must not throttle its valid Basic requests: throttling has tests of its own.
+      http: { maxBodyBytes, maxCsvBodyBytes, syncReportPollMs: 20, passwordLogins: unthrottled },
     });
     const socketsBefore = openSockets();
     report = await runCampaign({

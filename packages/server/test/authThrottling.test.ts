@@ -137,7 +137,11 @@ describe("failed logins are throttled", () => {
   }, 300_000);
 
   it("answers 429 with Retry-After on face 1 (Basic), the native API and /v6/Token, and lets the right password in afterwards", async () => {
-    const url = await serveDemo({ TALLY_AUTH_BACKOFF: "3s", TALLY_WORKERS: "0" });
+    const url = await serveDemo({
+      TALLY_AUTH_BACKOFF: "3s",
+      TALLY_AUTH_FREE_FAILURES: "3",
+      TALLY_WORKERS: "0",
+    });
     const faces = [
       {
         name: "face 1, Basic",
@@ -180,7 +184,8 @@ describe("failed logins are throttled", () => {
       },
     ];
     for (const face of faces) {
-      for (let i = 0; i < 6; i++) {
+      // Three free failures, then the one that starts the back-off.
+      for (let i = 0; i < 4; i++) {
         expect({
           face: face.name,
           status: (await face.send(`wrong-${i}`, face.from)).status,
@@ -189,7 +194,7 @@ describe("failed logins are throttled", () => {
           status: face.refused,
         });
       }
-      // The right password is refused too while the user name backs off (3 s after the sixth
+      // The right password is refused too while the user name backs off (3 s after the fourth
       // failure): no guess is checked. From another address too: the user name backs off.
       const [throttled, elsewhere] = await Promise.all([
         face.send(face.user, face.from),
@@ -197,6 +202,8 @@ describe("failed logins are throttled", () => {
       ]);
       expectThrottled(throttled);
       expectThrottled(elsewhere);
+      // Held for a second at most, of the configured 3 s.
+      expect(Number(throttled.headers["retry-after"])).toBeGreaterThanOrEqual(2);
       if (face.vendor) {
         expect(json(throttled)).toMatchObject({ errorCode: "TooManyRequests" });
         expect(json(throttled).message).toEqual(json(throttled).detail);
@@ -211,8 +218,9 @@ describe("failed logins are throttled", () => {
       });
     }
 
-    // An address that failed too often (21 made-up names) is refused whoever it names.
-    for (let i = 0; i < 21; i++) {
+    // An address that failed too often (4 × 3 free failures, then one more, with made-up
+    // names) is refused whoever it names.
+    for (let i = 0; i < 13; i++) {
       const answer = await httpFrom(`${url}/v1/tasks`, {
         from: "127.0.0.20",
         headers: { authorization: basicAuth(`nobody-${i}`, "guess") },

@@ -80,6 +80,7 @@ describe("configuration from the environment and a file", () => {
         TALLY_SHUTDOWN_DEADLINE: "1500ms",
         TALLY_SWEEP_INTERVAL: "2s",
         TALLY_AUTH_BACKOFF: "2s",
+        TALLY_AUTH_FREE_FAILURES: "10",
         TALLY_LOG_LEVEL: "DEBUG",
       },
     });
@@ -96,6 +97,7 @@ describe("configuration from the environment and a file", () => {
       shutdownDeadlineMs: 1_500,
       sweepIntervalMs: 2_000,
       authBackoffMs: 2_000,
+      authFreeFailures: 10,
       logLevel: "Debug",
     });
   });
@@ -174,6 +176,7 @@ describe("a bad setting stops start-up with a message naming it", () => {
     ["TALLY_SWEEP_INTERVAL", "5 s", "a positive duration"],
     ["TALLY_AUTH_BACKOFF", "0s", "the first back-off after failed logins"],
     ["TALLY_AUTH_BACKOFF", "1 minute", "a positive duration"],
+    ["TALLY_AUTH_FREE_FAILURES", "0", "an integer from 1 to 1000000000"],
     ["TALLY_LOG_LEVEL", "loud", "one of trace, debug, info, warn, error, none"],
     ["TALLY_STORAGE", "mysql://db/tally", "a SQLite file path"],
     ["TALLY_STORAGE", ":memory:", "a SQLite file path"],

@@ -49,6 +49,8 @@ export interface TallyConfig {
    * further failure doubles it, up to 64 times as long.
    */
   readonly authBackoffMs: number;
+  /** Failed logins of a user name before its back-off starts (an address gets 4 times as many). */
+  readonly authFreeFailures: number;
   readonly logLevel: LogLevel.LogLevel;
   readonly users: ReadonlyArray<ConfiguredUser>;
   /** The configuration file read, if any (absolute path). */
@@ -165,6 +167,14 @@ export const settings = {
     expected: `${durationExpected} (the first back-off after failed logins)`,
     fromEnv: asText,
   }),
+  authFreeFailures: setting({
+    key: "authFreeFailures",
+    env: "TALLY_AUTH_FREE_FAILURES",
+    schema: Int(1, 1_000_000_000),
+    expected:
+      "failed logins of a user name before its back-off starts, an integer from 1 to 1000000000",
+    fromEnv: asInteger,
+  }),
   logLevel: setting({
     key: "logLevel",
     env: "TALLY_LOG_LEVEL",
@@ -208,6 +218,7 @@ export const TallyConfigFile = Schema.Struct({
   shutdownDeadline: Schema.optionalKey(settings.shutdownDeadline.schema),
   sweepInterval: Schema.optionalKey(settings.sweepInterval.schema),
   authBackoff: Schema.optionalKey(settings.authBackoff.schema),
+  authFreeFailures: Schema.optionalKey(settings.authFreeFailures.schema),
   logLevel: Schema.optionalKey(settings.logLevel.schema),
   users: Schema.optionalKey(Schema.Array(ConfigFileUser)),
 });
@@ -227,5 +238,6 @@ export const configDefaults = {
   shutdownDeadlineMs: 20_000,
   sweepIntervalMs: 5_000,
   authBackoffMs: 1_000,
+  authFreeFailures: 5,
   logLevel: "info",
 } as const;

@@ -258,6 +258,7 @@ export const loadConfig = (sources: ConfigSources = {}): Effect.Effect<TallyConf
       shutdownDeadlineMs: decoded.shutdownDeadline ?? configDefaults.shutdownDeadlineMs,
       sweepIntervalMs: decoded.sweepInterval ?? configDefaults.sweepIntervalMs,
       authBackoffMs: decoded.authBackoff ?? configDefaults.authBackoffMs,
+      authFreeFailures: decoded.authFreeFailures ?? configDefaults.authFreeFailures,
       logLevel: logLevelOf(decoded.logLevel ?? configDefaults.logLevel),
       users,
       configFile,

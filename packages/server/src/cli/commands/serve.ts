@@ -19,9 +19,16 @@ import { ListenError } from "../ListenError.ts";
 import { ShutdownSignal } from "../ShutdownSignal.ts";
 import { withTally } from "../withTally.ts";
 
-/** A back-off starting at `firstDelayMs` and doubling up to 64 times that. */
-const startingAt = (policy: LoginBackoffPolicy, firstDelayMs: number): LoginBackoffPolicy => ({
+/**
+ * A back-off after `freeFailures`, starting at `firstDelayMs` and doubling up to 64 times that.
+ */
+const startingAt = (
+  policy: LoginBackoffPolicy,
+  freeFailures: number,
+  firstDelayMs: number,
+): LoginBackoffPolicy => ({
   ...policy,
+  freeFailures,
   firstDelayMs,
   maxDelayMs: 64 * firstDelayMs,
   forgetAfterMs: Math.max(policy.forgetAfterMs, 64 * firstDelayMs),
@@ -32,8 +39,16 @@ export const httpOptionsOf = (config: TallyConfig): Partial<HttpOptions> => ({
   face1Zone: config.face1Zone,
   passwordLogins: {
     ...defaultPasswordLoginOptions,
-    perUser: startingAt(defaultPasswordLoginOptions.perUser, config.authBackoffMs),
-    perAddress: startingAt(defaultPasswordLoginOptions.perAddress, config.authBackoffMs),
+    perUser: startingAt(
+      defaultPasswordLoginOptions.perUser,
+      config.authFreeFailures,
+      config.authBackoffMs,
+    ),
+    perAddress: startingAt(
+      defaultPasswordLoginOptions.perAddress,
+      4 * config.authFreeFailures,
+      config.authBackoffMs,
+    ),
   },
 });
 
