@@ -52,10 +52,11 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from "./support/Throwa
 /** What `Local` means in every process (and in the single-process reference). */
 const localZone = "Europe/Berlin";
 /**
- * Short, so a killed worker's tasks come back within seconds; long enough that a worker slowed
- * down by a loaded machine still renews its leases in time.
+ * Short, so a killed worker's tasks come back within half a minute; long enough that a worker
+ * slowed down by a loaded machine still renews its leases (at 10 s a big PDF's last step,
+ * at progress 99, outlived the lease five times in a row with both cores busy).
  */
-const leaseMs = 10_000;
+const leaseMs = 30_000;
 /** A test's timeout: 115 reports by three processes on a loaded 2-core machine. */
 const runTimeoutMs = 600_000;
 /** How long the whole batch may take to end before a test gives up on it. */
