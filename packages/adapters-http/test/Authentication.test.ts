@@ -4,16 +4,16 @@
  */
 import { AccountStore, PasswordHasher } from "@tally/core";
 import { Effect, Option } from "effect";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expectProblem } from "./support/Http.ts";
 import { basic, startTally, type TallyFixture, users } from "./support/TallyFixture.ts";
 
 describe("authentication", () => {
   let tally: TallyFixture;
-  beforeAll(async () => {
+  beforeEach(async () => {
     tally = await startTally({ seed: false, worker: false });
   });
-  afterAll(() => tally.close());
+  afterEach(() => tally.close());
 
   const tasks = (authorization?: string) =>
     tally.fetch("/v1/tasks", authorization === undefined ? {} : { headers: { authorization } });

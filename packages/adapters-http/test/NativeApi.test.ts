@@ -2,8 +2,9 @@
  * The native `/v1` API over real HTTP: reports, tasks, ingestion, service endpoints, and the
  * error behaviour every endpoint shares (problem details, 404/405/413/415).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { expectProblem, pollTask } from "./support/Http.ts";
+import { listingFixtureTasks, storeTasks } from "./support/StoredTasks.ts";
 import { basic, startTally, type TallyFixture, users } from "./support/TallyFixture.ts";
 
 const admin = basic(users.admin);
@@ -24,12 +25,12 @@ const tenantReport = {
 
 describe("native API", () => {
   let tally: TallyFixture;
-  beforeAll(async () => {
+  beforeEach(async () => {
     tally = await startTally({
       http: { maxBodyBytes: 4096, maxCsvBodyBytes: 8192, maxPageSize: 50 },
     });
   });
-  afterAll(() => tally.close());
+  afterEach(() => tally.close());
 
   const finishedReport = async (body: unknown = tenantReport, authorization = admin) => {
     const res = await tally.fetch("/v1/reports", json(authorization, body));
@@ -180,10 +181,27 @@ describe("native API", () => {
         404,
       );
     });
+
+    it("lists the reports of one tenant with tenantId, leaving the others' out", async () => {
+      const ofA = await finishedReport();
+      const ofB = await finishedReport({ ...tenantReport, tenantId: "B" });
+      const ofAll = await finishedReport({ ...tenantReport, tenantId: undefined });
+      const listed = async (query: string) =>
+        (
+          (await (
+            await tally.fetch(`/v1/reports?limit=50${query}`, { headers: { authorization: admin } })
+          ).json()) as { items: Array<{ id: string }> }
+        ).items.map((r) => r.id);
+      expect(new Set(await listed(""))).toEqual(new Set([ofA, ofB, ofAll]));
+      expect(await listed("&tenantId=A")).toEqual([ofA]);
+      expect(await listed("&tenantId=B")).toEqual([ofB]);
+    });
   });
 
   describe("tasks", () => {
     it("gets, lists with filters and pages through tasks with an opaque cursor", async () => {
+      // Seven tasks: pages of two take four pages, the cursor carried three times.
+      await storeTasks(tally, listingFixtureTasks);
       await finishedReport();
       const all = (await (
         await tally.fetch("/v1/tasks?limit=50", { headers: { authorization: admin } })
@@ -198,6 +216,7 @@ describe("native API", () => {
         seen.push(...page.items.map((t) => t.id));
         cursor = page.nextCursor;
       } while (cursor !== null);
+      expect(seen).toHaveLength(7);
       expect(seen).toEqual(all.items.map((t) => t.id));
       const succeeded = (await (
         await tally.fetch("/v1/tasks?state=Succeeded&type=CreateTenantReport", {
@@ -205,10 +224,38 @@ describe("native API", () => {
         })
       ).json()) as { items: Array<{ state: string }> };
       expect(succeeded.items.length).toBeGreaterThan(0);
-      expect(succeeded.items.every((t) => t.state === "Succeeded")).toBe(true);
+      expect(new Set(succeeded.items.map((t) => t.state))).toEqual(new Set(["Succeeded"]));
       const first = all.items[0] as { id: string };
       const one = await tally.fetch(`/v1/tasks/${first.id}`, { headers: { authorization: admin } });
       expect(((await one.json()) as { id: string }).id).toBe(first.id);
+    });
+
+    it("filters by state, type, tenant and creation time, leaving every other task out", async () => {
+      await storeTasks(tally, listingFixtureTasks);
+      const listed = async (query: string) =>
+        (
+          (await (
+            await tally.fetch(`/v1/tasks?limit=50&${query}`, { headers: { authorization: admin } })
+          ).json()) as { items: Array<{ id: string }> }
+        ).items.map((t) => t.id);
+      expect(await listed("state=Succeeded&type=CreateTenantReport")).toEqual([
+        "old-tenant-a",
+        "old-tenant-b",
+        "new-tenant-a",
+      ]);
+      expect(await listed("state=Cancelled")).toEqual(["old-cancelled-a", "new-license-b"]);
+      expect(await listed("state=Succeeded,Cancelled&type=CreateLicenseOverviewReport")).toEqual([
+        "old-license-all",
+        "new-license-b",
+      ]);
+      expect(await listed("tenantId=B")).toEqual(["old-tenant-b", "new-license-b"]);
+      expect(await listed("createdFrom=2024-03-01T00:00:00Z")).toEqual([
+        "new-tenant-a",
+        "new-license-b",
+      ]);
+      expect(await listed("state=Succeeded&tenantId=A&createdFrom=2024-01-10T00:00:01Z")).toEqual([
+        "new-tenant-a",
+      ]);
     });
 
     it("rejects a forged cursor, a bad limit and an unknown state", async () => {
@@ -281,10 +328,10 @@ describe("native API", () => {
       const ok = await tally.fetch(
         "/v1/protection-periods",
         json(admin, [
-          { id: "pc1", vmId: "vm-c1", start: "2024-05-01T00:00:00Z", end: null },
+          { id: "pc1", vmId: "vm-a1", start: "2024-05-01T00:00:00Z", end: null },
           {
             id: "pc2",
-            vmId: "vm-c1",
+            vmId: "vm-a1",
             start: "2024-05-02T00:00:00+02:00",
             end: "2024-05-03T00:00:00Z",
           },
@@ -296,8 +343,8 @@ describe("native API", () => {
         await tally.fetch(
           "/v1/protection-periods",
           json(admin, [
-            { id: "pc3", vmId: "vm-c1", start: "2024-05-01T00:00:00Z" },
-            { id: "pc4", vmId: "vm-c1", start: "May 1st" },
+            { id: "pc3", vmId: "vm-a1", start: "2024-05-01T00:00:00Z" },
+            { id: "pc4", vmId: "vm-a1", start: "May 1st" },
           ]),
         ),
         400,

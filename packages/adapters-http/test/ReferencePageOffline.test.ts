@@ -7,7 +7,7 @@
  */
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTally, type TallyFixture } from "./support/TallyFixture.ts";
 
 const chromium = ["chromium", "chromium-browser", "google-chrome"].find(
@@ -51,10 +51,10 @@ const visibleText = (dom: string): string =>
 
 describe("the reference page with no network", () => {
   let tally: TallyFixture;
-  beforeAll(async () => {
+  beforeEach(async () => {
     tally = await startTally({ seed: false, worker: false });
   });
-  afterAll(() => tally.close());
+  afterEach(() => tally.close());
 
   it("renders the operations and the problem types from the bundled page alone", async () => {
     const text = visibleText(await renderOffline(`${tally.baseUrl}/docs`));

@@ -3,8 +3,9 @@
  */
 import { claimTask, TaskStore } from "@tally/core";
 import { Effect, Result } from "effect";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { csvLines, expectProblem, pollTask } from "./support/Http.ts";
+import { listingFixtureTasks, storeTasks } from "./support/StoredTasks.ts";
 import { basic, startTally, type TallyFixture, users } from "./support/TallyFixture.ts";
 
 const base = "/api/2.0/virtualization";
@@ -49,10 +50,10 @@ const download = (tally: TallyFixture, reportId: string, headers: Record<string,
 
 describe("face 1 with a worker", () => {
   let tally: TallyFixture;
-  beforeAll(async () => {
+  beforeEach(async () => {
     tally = await startTally({ settings: { localZone: "Europe/Berlin" } });
   });
-  afterAll(() => tally.close());
+  afterEach(() => tally.close());
 
   it("accepts a report request with 202, the task in XML and its Location", async () => {
     const res = await submit(tally, "tenantId=A&from=2024-03-01T00:00:00&to=2024-04-01T00:00:00");
@@ -268,25 +269,39 @@ describe("face 1 with a worker", () => {
     expect(refused.detail).not.toContain("Succeeded");
   });
 
-  it("lists tasks filtered by state, type and createdFrom", async () => {
-    await completedReport(tally, "tenantId=A&from=2024-03-01T00:00:00");
-    const all = await tally.fetch(`${base}/tasks?state=Completed&type=CreateTenantReport`, {
-      headers: { authorization: admin, accept: "application/json" },
-    });
-    expect(all.status).toBe(200);
-    const tasks = (await all.json()) as Array<Record<string, unknown>>;
-    expect(tasks.length).toBeGreaterThan(0);
-    expect(tasks.every((t) => t.state === "Completed" && t.type === "CreateTenantReport")).toBe(
-      true,
-    );
-    const future = await tally.fetch(`${base}/tasks?createdFrom=2100-01-01T00:00:00`, {
-      headers: { authorization: admin, accept: "application/json" },
-    });
-    expect(await future.json()).toEqual([]);
+  it("lists tasks filtered by state, type and createdFrom, leaving every other task out", async () => {
+    await storeTasks(tally, listingFixtureTasks);
+    const listed = async (query: string) => {
+      const res = await tally.fetch(`${base}/tasks?${query}`, {
+        headers: { authorization: admin, accept: "application/json" },
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as Array<{ id: string; state: string; type: string }>).map(
+        (t) => `${t.id} ${t.state} ${t.type}`,
+      );
+    };
+    expect(await listed("state=Completed&type=CreateTenantReport")).toEqual([
+      "old-tenant-a Completed CreateTenantReport",
+      "old-tenant-b Completed CreateTenantReport",
+      "new-tenant-a Completed CreateTenantReport",
+    ]);
+    expect(await listed("state=Canceled&type=CreateLicenseOverviewReport")).toEqual([
+      "new-license-b Canceled CreateLicenseOverviewReport",
+    ]);
+    // 2024-03-01T00:00:00 in the server's zone (Europe/Berlin): the January tasks stay out.
+    expect(await listed("createdFrom=2024-03-01T00:00:00")).toEqual([
+      "new-tenant-a Completed CreateTenantReport",
+      "new-license-b Canceled CreateLicenseOverviewReport",
+    ]);
+    expect(await listed("createdFrom=2100-01-01T00:00:00")).toEqual([]);
     const xml = await tally.fetch(`${base}/tasks?state=Queued,Canceled`, {
       headers: { authorization: admin },
     });
-    expect(await xml.text()).toMatch(/^<\?xml[^>]*>\n<tasks>/);
+    const text = await xml.text();
+    expect(text).toMatch(/^<\?xml[^>]*>\n<tasks>/);
+    expect(text).toContain("old-cancelled-a");
+    expect(text).not.toContain("old-tenant-a");
+    expect(text).not.toContain("new-tenant-a");
     await expectProblem(
       await tally.fetch(`${base}/tasks?state=Done`, { headers: { authorization: admin } }),
       400,
@@ -320,10 +335,10 @@ describe("face 1 with a worker", () => {
 
 describe("face 1 cancellation", () => {
   let tally: TallyFixture;
-  beforeAll(async () => {
+  beforeEach(async () => {
     tally = await startTally({ worker: false });
   });
-  afterAll(() => tally.close());
+  afterEach(() => tally.close());
 
   const queue = async (): Promise<string> => {
     const res = await submit(tally, "tenantId=A&from=2024-03-01T00:00:00", operatorA);

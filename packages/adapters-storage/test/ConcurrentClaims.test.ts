@@ -54,8 +54,16 @@ const expectEachClaimedOnce = (perClaimer: ReadonlyArray<ReadonlyArray<string>>)
   ).toBeGreaterThan(1);
 };
 
+/**
+ * Sized for a loaded 2-core machine (both cores busy with other work), where eight Node
+ * processes take many seconds just to start: the bound only ends a hang.
+ */
+const claimTestTimeoutMs = 300_000;
+
 describe("PostgreSQL claims", () => {
-  it("eight claimers with pools of their own claim each of 500 tasks exactly once", async () => {
+  it("eight claimers with pools of their own claim each of 500 tasks exactly once", {
+    timeout: claimTestTimeoutMs,
+  }, async () => {
     const schema = freshSchemaName();
     const scope = await Effect.runPromise(Scope.make());
     try {
@@ -123,7 +131,9 @@ const startClaimer = async (
 };
 
 describe("SQLite claims", () => {
-  it("eight processes on one file claim each of 500 tasks exactly once", async () => {
+  it("eight processes on one file claim each of 500 tasks exactly once", {
+    timeout: claimTestTimeoutMs,
+  }, async () => {
     const directory = temporaryDirectory();
     try {
       const filename = join(directory, "shared.db");

@@ -88,7 +88,7 @@ const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromiseExit(effect)
 
 /** The StorageError a failed exit holds. */
 const storageErrorOf = (exit: Exit.Exit<unknown, unknown>): StorageError => {
-  expect(Exit.isFailure(exit)).toBe(true);
+  expect(exit).toMatchObject({ _tag: "Failure" });
   const value = Option.getOrUndefined(Exit.findErrorOption(exit));
   expect(value).toBeInstanceOf(StorageError);
   return value as StorageError;

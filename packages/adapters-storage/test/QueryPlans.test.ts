@@ -83,7 +83,7 @@ describe("SQLite query plans", () => {
         expect(periods[0]).toMatch(/^SEARCH p USING COVERING INDEX protection_periods_report/);
         const vms = plan(db, vmsOfPartQuery(db.kysely, part).compile());
         expect(vms[0]).toMatch(/^SEARCH v USING INDEX vms_tenant/);
-        expect(vms.slice(1).every((step) => /USING (INDEX|PRIMARY KEY)/.test(step))).toBe(true);
+        expect(vms.slice(1).filter((step) => !/USING (INDEX|PRIMARY KEY)/.test(step))).toEqual([]);
         expect([...periods, ...vms].join("\n")).not.toMatch(/TEMP B-TREE/);
       }),
   );

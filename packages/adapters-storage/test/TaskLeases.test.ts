@@ -48,7 +48,7 @@ describe.each(backends)("$name task leases", ({ makeLayer }) => {
 
       await run(clock.advance(leaseMs - 1));
       expect(await run(sweepExpiredLeases()), "a live lease is left alone").toBe(0);
-      expect(Option.isNone(await claim("worker-b")), "nothing to claim while it runs").toBe(true);
+      expect(await claim("worker-b"), "nothing to claim while it runs").toEqual(Option.none());
 
       await run(clock.advance(1));
       expect(await run(sweepExpiredLeases()), "the lease expired exactly now").toBe(1);
@@ -68,7 +68,7 @@ describe.each(backends)("$name task leases", ({ makeLayer }) => {
       expect(failed.state.error.code).toBe(attemptsExhaustedCode);
       expect(failed.state.error.message).toMatch(/gave up after 2 attempts/);
       expect(failed.finishedAt).toBe(clock.current());
-      expect(Option.isNone(await claim("worker-c")), "a failed task is not claimed").toBe(true);
+      expect(await claim("worker-c"), "a failed task is not claimed").toEqual(Option.none());
       expect(await run(store.listExpiredLeases(clock.current() + 10 * leaseMs, 10))).toEqual([]);
     }));
 });

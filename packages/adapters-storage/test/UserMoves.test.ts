@@ -26,7 +26,7 @@ describe("UserMoves", () => {
           const moved = new Map<string, readonly [string, string]>();
           for (const group of moves.groups()) {
             for (const userId of group.userIds) {
-              expect(moved.has(userId), `${userId} in one group only`).toBe(false);
+              expect(moved.get(userId), `${userId} in one group only`).toBeUndefined();
               moved.set(userId, [group.from, group.to]);
             }
           }

@@ -144,7 +144,7 @@ describe("the CSV tenant report", () => {
     const content = tenantContent({ lines: sampleLines, chunkSize: 2 });
     const first = await collectBytes(CsvRenderer.renderTenantReport(content));
     const second = await collectBytes(CsvRenderer.renderTenantReport(content));
-    expect(Buffer.from(first).equals(Buffer.from(second))).toBe(true);
+    expect(Buffer.from(first)).toEqual(Buffer.from(second));
   });
 
   it("is what fast-csv writes for the same cells, for both column sets and separators, whatever the chunking", async () => {
@@ -168,7 +168,7 @@ describe("the CSV tenant report", () => {
               spec.map((c) => c.header),
             ),
           );
-          expect(Buffer.from(fast).equals(slow)).toBe(true);
+          expect(Buffer.from(fast)).toEqual(slow);
         },
       ),
       { numRuns: 150 },
@@ -259,7 +259,7 @@ describe("the CSV license overview", () => {
             licenseUserColumns.map((c) => c.header),
           ),
         );
-        expect(Buffer.from(fast).equals(slow)).toBe(true);
+        expect(Buffer.from(fast)).toEqual(slow);
       }),
       { numRuns: 100 },
     );
@@ -275,7 +275,7 @@ describe("the CSV license overview", () => {
         expect(rows.map((row) => row[2])).toEqual(users.map((user) => user.userId));
         rows.forEach((row, i) => {
           expect(row[3]).toBe(neutraliseText(users[i]?.userName as string));
-          expect(row.every((cell) => !/^[=+\-@\t\r]/.test(cell))).toBe(true);
+          expect(row.filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
         });
       }),
       { numRuns: 100 },

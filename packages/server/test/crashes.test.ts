@@ -33,6 +33,7 @@ import { Effect, Layer, Option, Stream } from "effect";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { commandLinePrincipal } from "../src/wiring/CommandLinePrincipal.ts";
 import { storageLayer } from "../src/wiring/StorageLayer.ts";
+import { processTestTimeoutMs, waitDeadlineMs } from "./support/LoadedMachine.ts";
 import { quiet } from "./support/quiet.ts";
 import { runTally, startTally, type TallyServer } from "./support/TallyProcess.ts";
 
@@ -110,7 +111,7 @@ const period = (i: number) => {
 const waitFor = async <A>(
   what: string,
   probe: () => A | undefined,
-  timeoutMs = 60_000,
+  timeoutMs = waitDeadlineMs,
 ): Promise<A> => {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -130,7 +131,7 @@ const storedTask = (filename: string, id: string) =>
     ),
   ) as Promise<ReportTask>;
 
-describe("SQLite killed mid-write", () => {
+describe("SQLite killed mid-write", { timeout: processTestTimeoutMs }, () => {
   it("a worker killed while writing a report: the file is intact, the task comes back after its lease, nothing partial is left, and a fresh worker makes the whole report", async () => {
     const cwd = workingDirectory();
     const filename = join(cwd, "tally.sqlite");

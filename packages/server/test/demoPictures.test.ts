@@ -17,6 +17,7 @@ import {
   pdfPages,
   renderFirstPage,
 } from "../../renderers/test/fixtures/PdfReading.ts";
+import { processTestTimeoutMs } from "./support/LoadedMachine.ts";
 import { runTally } from "./support/TallyProcess.ts";
 
 const pictures = join(ARTIFACTS, "demo");
@@ -31,7 +32,7 @@ const demoPdf = (reports: string, kind: string): string => {
 /** Collapses runs of spaces so that table columns read as single-spaced text. */
 const squeeze = (text: string): string => text.replace(/[ \t]+/g, " ");
 
-describe("the demo's PDFs", () => {
+describe("the demo's PDFs", { timeout: processTestTimeoutMs }, () => {
   const cwd = mkdtempSync(join(tmpdir(), "tally-demo-pictures-"));
   const reports = join(cwd, ".tally", "reports");
   const demo = runTally(["demo-report"], { cwd });

@@ -319,7 +319,7 @@ const expectNothingDownloadable = async (tally: RunningTally, backend: OpenedBac
     }),
   );
   expect(store.listed).toEqual([]);
-  expect(Option.isNone(store.meta)).toBe(true);
+  expect(store.meta).toEqual(Option.none());
   expect(store.read.message).toMatch(/not stored/);
   expect(store.succeeded).toEqual([]);
 
@@ -433,7 +433,7 @@ describe.each(backends)("a renderer failing mid-report on $name", (backend) => {
           });
           await expectNothingDownloadable(tally, opened);
           // Failed is final: nothing is queued to be tried again.
-          expect(Option.isNone(await tally.run(runNextTask("fault-worker")))).toBe(true);
+          expect(await tally.run(runNextTask("fault-worker"))).toEqual(Option.none());
         },
       );
     },

@@ -44,14 +44,23 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDemoData, loadDemoFacts } from "../src/demo/loadDemoData.ts";
 import { RandomIdGeneratorLayer } from "../src/wiring/RandomIdGenerator.ts";
 import { storageLayer } from "../src/wiring/StorageLayer.ts";
+import { processTestTimeoutMs, waitDeadlineMs } from "./support/LoadedMachine.ts";
 import { quiet } from "./support/quiet.ts";
 import { startTally, type TallyServer } from "./support/TallyProcess.ts";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "./support/ThrowawayPostgres.ts";
 
 /** What `Local` means in every process (and in the single-process reference). */
 const localZone = "Europe/Berlin";
-/** Short, so a killed worker's tasks come back within seconds. */
-const leaseMs = 4_000;
+/**
+ * Short, so a killed worker's tasks come back within half a minute; long enough that a worker
+ * slowed down by a loaded machine still renews its leases (at 10 s a big PDF's last step,
+ * at progress 99, outlived the lease five times in a row with both cores busy).
+ */
+const leaseMs = 30_000;
+/** A test's timeout: 115 reports by three processes on a loaded 2-core machine. */
+const runTimeoutMs = 600_000;
+/** How long the whole batch may take to end before a test gives up on it. */
+const batchDeadlineMs = 420_000;
 
 const hour = 3_600_000;
 const year2024 = Date.UTC(2024, 0, 1);
@@ -454,7 +463,7 @@ const startWorker = async () => {
   processes.push(server);
   const started = await server.waitForLog(
     (line) => typeof line.workerIdPrefix === "string",
-    60_000,
+    waitDeadlineMs,
   );
   const worker = { process: server, prefix: String(started.workerIdPrefix) };
   workers.push(worker);
@@ -476,159 +485,171 @@ beforeAll(async () => {
   });
   processes.push(apiProcess);
   const [listening] = await Promise.all([
-    apiProcess.waitForLog((line) => line.message === "listening", 60_000),
+    apiProcess.waitForLog((line) => line.message === "listening", waitDeadlineMs),
     startWorker(),
     startWorker(),
     startWorker(),
   ]);
   const url = String(listening.url);
   api = apiClient(url, await token(url));
-}, 120_000);
+}, processTestTimeoutMs);
 
 afterAll(async () => {
   for (const server of processes) if (alive(server)) server.child.kill("SIGKILL");
   await Promise.all(processes.map((server) => server.exited));
   await postgres?.destroy();
   rmSync(cwd, { recursive: true, force: true });
-}, 60_000);
+}, waitDeadlineMs);
 
 describe("Tally on PostgreSQL with one API process and three worker processes", () => {
-  it("runs 115 reports to one report each through a kill -9 of a busy worker, byte-identical to a single process", async () => {
-    const databaseUrl = (postgres as ThrowawayPostgres).url;
-    const startedAt = Date.now();
-    const bigIds: string[] = [];
-    for (const body of bigReports) bigIds.push(await api.submit(body));
-    const otherIds: string[] = [];
-    for (const body of otherReports) otherIds.push(await api.submit(body));
-    const submitted = [...bigIds, ...otherIds];
-    expect(submitted.length).toBeGreaterThanOrEqual(100);
-    expect(new Set(submitted).size).toBe(submitted.length);
+  it(
+    "runs 115 reports to one report each through a kill -9 of a busy worker, byte-identical to a single process",
+    async () => {
+      const databaseUrl = (postgres as ThrowawayPostgres).url;
+      const startedAt = Date.now();
+      const bigIds: string[] = [];
+      for (const body of bigReports) bigIds.push(await api.submit(body));
+      const otherIds: string[] = [];
+      for (const body of otherReports) otherIds.push(await api.submit(body));
+      const submitted = [...bigIds, ...otherIds];
+      expect(submitted.length).toBeGreaterThanOrEqual(100);
+      expect(new Set(submitted).size).toBe(submitted.length);
 
-    // A worker process that holds one of the slow reports right now.
-    const victim = await eventually(
-      "a worker process to hold a running report",
-      async () => {
-        const running = await runningTasks(databaseUrl);
-        for (const task of running) {
-          const holder = workers.find((w) => task.lease?.workerId.startsWith(`${w.prefix}/`));
-          if (holder !== undefined && bigIds.includes(task.id)) return holder;
-        }
-        return undefined;
-      },
-      60_000,
-      20,
-    );
-    victim.process.child.kill("SIGKILL");
-    expect(await victim.process.exited).toEqual({ code: null, signal: "SIGKILL" });
-    workers.splice(workers.indexOf(victim), 1);
+      // A worker process that holds one of the slow reports right now.
+      const victim = await eventually(
+        "a worker process to hold a running report",
+        async () => {
+          const running = await runningTasks(databaseUrl);
+          for (const task of running) {
+            const holder = workers.find((w) => task.lease?.workerId.startsWith(`${w.prefix}/`));
+            if (holder !== undefined && bigIds.includes(task.id)) return holder;
+          }
+          return undefined;
+        },
+        waitDeadlineMs,
+        20,
+      );
+      victim.process.child.kill("SIGKILL");
+      expect(await victim.process.exited).toEqual({ code: null, signal: "SIGKILL" });
+      workers.splice(workers.indexOf(victim), 1);
 
-    // What the dead process held stays Running under its lease until the lease expires.
-    const orphaned = (await runningTasks(databaseUrl)).filter((task) =>
-      task.lease?.workerId.startsWith(`${victim.prefix}/`),
-    );
-    expect(orphaned.length).toBeGreaterThanOrEqual(1);
-    const orphanedIds = orphaned.map((task) => task.id);
+      // What the dead process held stays Running under its lease until the lease expires.
+      const orphaned = (await runningTasks(databaseUrl)).filter((task) =>
+        task.lease?.workerId.startsWith(`${victim.prefix}/`),
+      );
+      expect(orphaned.length).toBeGreaterThanOrEqual(1);
+      const orphanedIds = orphaned.map((task) => task.id);
 
-    // A replacement joins; the survivors and it run the rest, and the orphans after expiry.
-    await startWorker();
-    const tasks = await allTerminal(api, 150_000);
-    const runSeconds = (Date.now() - startedAt) / 1000;
+      // A replacement joins; the survivors and it run the rest, and the orphans after expiry.
+      await startWorker();
+      const tasks = await allTerminal(api, batchDeadlineMs);
+      const runSeconds = (Date.now() - startedAt) / 1000;
 
-    expect(tasks.map((t) => t.id).sort()).toEqual([...submitted].sort());
-    expect(tasks.filter((t) => t.state !== "Succeeded")).toEqual([]);
-    for (const id of orphanedIds) {
-      const task = tasks.find((t) => t.id === id) as TaskJson;
-      expect(task.state).toBe("Succeeded");
-      expect(task.attempts).toBeGreaterThanOrEqual(2);
-    }
+      expect(tasks.map((t) => t.id).sort()).toEqual([...submitted].sort());
+      expect(tasks.filter((t) => t.state !== "Succeeded")).toEqual([]);
+      for (const id of orphanedIds) {
+        const task = tasks.find((t) => t.id === id) as TaskJson;
+        expect(task.state).toBe("Succeeded");
+        expect(task.attempts).toBeGreaterThanOrEqual(2);
+      }
 
-    // Exactly one report per task, none left over from an interrupted or duplicated run.
-    const reports = await api.listAll<ReportJson>("/v1/reports");
-    expect(reports).toHaveLength(tasks.length);
-    expect(new Set(reports.map((r) => r.taskId)).size).toBe(tasks.length);
-    for (const task of tasks) {
-      const report = reports.find((r) => r.taskId === task.id);
-      expect(report?.id).toBe(task.reportId);
-    }
-    // The requests differ, and so do the reports.
-    const distinct = new Set(reports.map((r) => r.sha256)).size;
-    expect(distinct).toBe(tasks.length);
+      // Exactly one report per task, none left over from an interrupted or duplicated run.
+      const reports = await api.listAll<ReportJson>("/v1/reports");
+      expect(reports).toHaveLength(tasks.length);
+      expect(new Set(reports.map((r) => r.taskId)).size).toBe(tasks.length);
+      for (const task of tasks) {
+        const report = reports.find((r) => r.taskId === task.id);
+        expect(report?.id).toBe(task.reportId);
+      }
+      // The requests differ, and so do the reports.
+      const distinct = new Set(reports.map((r) => r.sha256)).size;
+      expect(distinct).toBe(tasks.length);
 
-    const compared = await expectSameBytesAsOneProcess(api, databaseUrl, cwd, tasks);
-    expect(compared).toBe(submitted.length);
+      const compared = await expectSameBytesAsOneProcess(api, databaseUrl, cwd, tasks);
+      expect(compared).toBe(submitted.length);
 
-    const attempts = tasks.reduce((sum, t) => sum + t.attempts, 0);
-    const slowest = Math.max(
-      ...tasks.map((t) => Date.parse(t.finishedAt ?? "") - Date.parse(t.startedAt ?? "")),
-    );
-    console.info(
-      `multi-process: ${tasks.length} tasks (${distinct} distinct reports) in ${runSeconds.toFixed(1)} s, ` +
-        `slowest attempt ${slowest} ms, ${attempts} attempts in all; ` +
-        `killed worker held ${orphanedIds.length} (attempts now ${orphanedIds
-          .map((id) => tasks.find((t) => t.id === id)?.attempts)
-          .join(", ")}); ${compared} reports byte-identical to a single process`,
-    );
-  }, 240_000);
+      const attempts = tasks.reduce((sum, t) => sum + t.attempts, 0);
+      const slowest = Math.max(
+        ...tasks.map((t) => Date.parse(t.finishedAt ?? "") - Date.parse(t.startedAt ?? "")),
+      );
+      console.info(
+        `multi-process: ${tasks.length} tasks (${distinct} distinct reports) in ${runSeconds.toFixed(1)} s, ` +
+          `slowest attempt ${slowest} ms, ${attempts} attempts in all; ` +
+          `killed worker held ${orphanedIds.length} (attempts now ${orphanedIds
+            .map((id) => tasks.find((t) => t.id === id)?.attempts)
+            .join(", ")}); ${compared} reports byte-identical to a single process`,
+      );
+    },
+    runTimeoutMs,
+  );
 
-  it("recovers from a PostgreSQL restart mid-run: processes stay up, every task succeeds", async () => {
-    const pg = postgres as ThrowawayPostgres;
-    const before = await api.listAll<TaskJson>("/v1/tasks");
-    const known = new Set(before.map((t) => t.id));
+  it(
+    "recovers from a PostgreSQL restart mid-run: processes stay up, every task succeeds",
+    async () => {
+      const pg = postgres as ThrowawayPostgres;
+      const before = await api.listAll<TaskJson>("/v1/tasks");
+      const known = new Set(before.map((t) => t.id));
 
-    // A batch in flight: the slow reports first, so some are running when the database goes.
-    const inFlight: string[] = [];
-    for (const body of [...bigReports, ...otherReports.slice(0, 27)])
-      inFlight.push(await api.submit(body));
-    const runningAtRestart = await eventually(
-      "reports to be running",
-      async () => {
-        const running = (await runningTasks(pg.url)).filter((t) => inFlight.includes(t.id));
-        return running.length >= 4 ? running.map((t) => t.id) : undefined;
-      },
-      60_000,
-      20,
-    );
+      // A batch in flight: the slow reports first, so some are running when the database goes.
+      const inFlight: string[] = [];
+      for (const body of [...bigReports, ...otherReports.slice(0, 27)])
+        inFlight.push(await api.submit(body));
+      const runningAtRestart = await eventually(
+        "reports to be running",
+        async () => {
+          const running = (await runningTasks(pg.url)).filter((t) => inFlight.includes(t.id));
+          return running.length >= 4 ? running.map((t) => t.id) : undefined;
+        },
+        waitDeadlineMs,
+        20,
+      );
 
-    await pg.restart();
+      await pg.restart();
 
-    // The API answers again (a fresh connection replaces each one the restart cut).
-    await eventually(
-      "/v1/ready to answer 200",
-      async () => ((await api.get("/v1/ready")).status === 200 ? true : undefined),
-      30_000,
-      200,
-    );
-    const afterRestart: string[] = [];
-    for (const body of otherReports.slice(27, 47)) afterRestart.push(await api.submit(body));
+      // The API answers again (a fresh connection replaces each one the restart cut).
+      await eventually(
+        "/v1/ready to answer 200",
+        async () => ((await api.get("/v1/ready")).status === 200 ? true : undefined),
+        waitDeadlineMs,
+        200,
+      );
+      const afterRestart: string[] = [];
+      for (const body of otherReports.slice(27, 47)) afterRestart.push(await api.submit(body));
 
-    const tasks = (await allTerminal(api, 150_000)).filter((t) => !known.has(t.id));
-    expect(tasks.map((t) => t.id).sort()).toEqual([...inFlight, ...afterRestart].sort());
-    expect(tasks.filter((t) => t.state !== "Succeeded")).toEqual([]);
+      const tasks = (await allTerminal(api, batchDeadlineMs)).filter((t) => !known.has(t.id));
+      expect(tasks.map((t) => t.id).sort()).toEqual([...inFlight, ...afterRestart].sort());
+      expect(tasks.filter((t) => t.state !== "Succeeded")).toEqual([]);
 
-    const reports = (await api.listAll<ReportJson>("/v1/reports")).filter(
-      (r) => !known.has(r.taskId),
-    );
-    expect(reports).toHaveLength(tasks.length);
-    expect(new Set(reports.map((r) => r.taskId)).size).toBe(tasks.length);
+      const reports = (await api.listAll<ReportJson>("/v1/reports")).filter(
+        (r) => !known.has(r.taskId),
+      );
+      expect(reports).toHaveLength(tasks.length);
+      expect(new Set(reports.map((r) => r.taskId)).size).toBe(tasks.length);
 
-    // The reports cut off by the restart are still the right bytes.
-    const interrupted = tasks.filter((t) => runningAtRestart.includes(t.id));
-    expect(await expectSameBytesAsOneProcess(api, pg.url, cwd, interrupted)).toBe(
-      runningAtRestart.length,
-    );
+      // The reports cut off by the restart are still the right bytes.
+      const interrupted = tasks.filter((t) => runningAtRestart.includes(t.id));
+      expect(await expectSameBytesAsOneProcess(api, pg.url, cwd, interrupted)).toBe(
+        runningAtRestart.length,
+      );
 
-    // Nobody died of the outage; everyone answers and still stops gracefully.
-    for (const server of [apiProcess, ...workers.map((w) => w.process)])
-      expect(alive(server), `exited ${server.child.exitCode}: ${server.stderr()}`).toBe(true);
-    expect((await api.get("/v1/health")).status).toBe(200);
-    expect((await api.get("/v1/ready")).status).toBe(200);
-    const retried = tasks.filter((t) => t.attempts > 1).length;
-    console.info(
-      `PostgreSQL restart: ${tasks.length} tasks (${runningAtRestart.length} running at the restart), ` +
-        `${retried} needed another attempt; all Succeeded`,
-    );
-    const survivors = [apiProcess, ...workers.map((w) => w.process)];
-    for (const server of survivors) server.child.kill("SIGTERM");
-    for (const server of survivors) expect(await server.exited).toEqual({ code: 0, signal: null });
-  }, 240_000);
+      // Nobody died of the outage; everyone answers and still stops gracefully.
+      for (const server of [apiProcess, ...workers.map((w) => w.process)])
+        expect(
+          { exitCode: server.child.exitCode, signal: server.child.signalCode },
+          server.stderr(),
+        ).toEqual({ exitCode: null, signal: null });
+      expect((await api.get("/v1/health")).status).toBe(200);
+      expect((await api.get("/v1/ready")).status).toBe(200);
+      const retried = tasks.filter((t) => t.attempts > 1).length;
+      console.info(
+        `PostgreSQL restart: ${tasks.length} tasks (${runningAtRestart.length} running at the restart), ` +
+          `${retried} needed another attempt; all Succeeded`,
+      );
+      const survivors = [apiProcess, ...workers.map((w) => w.process)];
+      for (const server of survivors) server.child.kill("SIGTERM");
+      for (const server of survivors)
+        expect(await server.exited).toEqual({ code: 0, signal: null });
+    },
+    runTimeoutMs,
+  );
 });

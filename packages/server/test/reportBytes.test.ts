@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { processTestTimeoutMs } from "./support/LoadedMachine.ts";
 import { writeSeededFacts } from "./support/SeededFacts.ts";
 import { runTally } from "./support/TallyProcess.ts";
 
@@ -25,7 +26,9 @@ const report = async (cwd: string, file: string, args: ReadonlyArray<string>) =>
   return readFileSync(join(cwd, file));
 };
 
-describe.concurrent("tenant CSV reports, byte for byte as before", () => {
+describe.concurrent("tenant CSV reports, byte for byte as before", {
+  timeout: processTestTimeoutMs,
+}, () => {
   it("of the demo data set, in UTC, UTC+05:30, Local (Europe/Berlin) and for one tenant", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "tally-bytes-"));
     expect((await runTally(["demo"], { cwd, env })).code).toBe(0);
@@ -48,7 +51,7 @@ describe.concurrent("tenant CSV reports, byte for byte as before", () => {
         ],
       ],
     ] as const) {
-      expect((await report(cwd, file, args)).equals(readFileSync(join(fixtures, file)))).toBe(true);
+      expect(await report(cwd, file, args)).toEqual(readFileSync(join(fixtures, file)));
     }
   });
 

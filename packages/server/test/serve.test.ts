@@ -22,6 +22,7 @@ import { Effect, Layer, Option, Stream } from "effect";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadDemoData } from "../src/demo/loadDemoData.ts";
 import { storageLayer } from "../src/wiring/StorageLayer.ts";
+import { processTestTimeoutMs, waitDeadlineMs } from "./support/LoadedMachine.ts";
 import { quiet } from "./support/quiet.ts";
 import { startTally, type TallyServer } from "./support/TallyProcess.ts";
 
@@ -68,7 +69,7 @@ const pollTask = async (
   location: string,
   done: (task: Record<string, unknown>) => boolean,
   intervalMs = 50,
-  timeoutMs = 60_000,
+  timeoutMs = waitDeadlineMs,
 ): Promise<Record<string, unknown>> => {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -94,7 +95,7 @@ const requestTenantReport = async (url: string, query: string, accept: string) =
   return location as string;
 };
 
-describe("tally serve", () => {
+describe("tally serve", { timeout: processTestTimeoutMs }, () => {
   it("answers a face-1 tenant report over HTTP with Basic auth: 202, poll, download", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "tally-serve-"));
     const database = join(cwd, "tally.sqlite");
@@ -130,11 +131,12 @@ describe("tally serve", () => {
     ]);
 
     // The worker logged the task by id, as one JSON line.
-    expect(
-      server.logs.some(
-        (l) => l.message === "task finished" && l.taskId === String(location.split("/").at(-1)),
-      ),
-    ).toBe(true);
+    expect(server.logs).toContainEqual(
+      expect.objectContaining({
+        message: "task finished",
+        taskId: String(location.split("/").at(-1)),
+      }),
+    );
 
     server.child.kill("SIGTERM");
     expect(await server.exited).toEqual({ code: 0, signal: null });
@@ -179,7 +181,7 @@ const storedTask = (database: string, id: string) =>
     }),
   );
 
-describe("graceful shutdown", () => {
+describe("graceful shutdown", { timeout: processTestTimeoutMs }, () => {
   it("on SIGTERM during a running report, exits 0 within the deadline, leaving the task finished or back in the queue", async () => {
     const cwd = mkdtempSync(join(tmpdir(), "tally-sigterm-"));
     const database = join(cwd, "tally.sqlite");
@@ -211,8 +213,9 @@ describe("graceful shutdown", () => {
     const exit = await server.exited;
     const elapsed = Date.now() - signalledAt;
     expect(exit).toEqual({ code: 0, signal: null });
-    // The deadline, plus closing the HTTP server and the database.
-    expect(elapsed).toBeLessThan(deadlineMs + 4_000);
+    // The deadline, plus closing the HTTP server and the database — on a loaded machine as
+    // well: well short of the time the 80,000-row PDF takes, so the report was not waited for.
+    expect(elapsed).toBeLessThan(deadlineMs + 20_000);
 
     const after = await storedTask(database, taskId);
     if (after.task.state._tag === "Succeeded") {
@@ -226,11 +229,9 @@ describe("graceful shutdown", () => {
         attempts: 0,
       });
       expect(after.reports).toEqual([]);
-      expect(
-        server.logs.some(
-          (l) => Array.isArray(l.releasedTaskIds) && l.releasedTaskIds.includes(taskId),
-        ),
-      ).toBe(true);
+      expect(server.logs).toContainEqual(
+        expect.objectContaining({ releasedTaskIds: expect.arrayContaining([taskId]) }),
+      );
     }
     // No partial report file stays behind.
     expect(readdirSync(`${database}.reports`).length).toBe(

@@ -13,6 +13,7 @@ import { Effect, Layer, Stream } from "effect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDemoData } from "../src/demo/loadDemoData.ts";
 import { storageLayer } from "../src/wiring/StorageLayer.ts";
+import { processTestTimeoutMs, waitDeadlineMs } from "./support/LoadedMachine.ts";
 import { quiet } from "./support/quiet.ts";
 import { startTally, type TallyServer } from "./support/TallyProcess.ts";
 
@@ -30,7 +31,7 @@ const inStore = <A, E>(
     ),
   ) as Promise<A>;
 
-describe("the typed client against tally serve", () => {
+describe("the typed client against tally serve", { timeout: processTestTimeoutMs }, () => {
   let server: TallyServer;
   let baseUrl: string;
   const as = (credentials: TallyClientOptions["credentials"]) =>
@@ -85,7 +86,8 @@ describe("the typed client against tally serve", () => {
           },
         });
         let task = submitted.body;
-        for (let poll = 0; poll < 600 && !["Succeeded", "Failed"].includes(task.state); poll++) {
+        const until = Date.now() + waitDeadlineMs;
+        while (!["Succeeded", "Failed"].includes(task.state) && Date.now() < until) {
           yield* Effect.sleep(50);
           task = yield* tally.getTask({ params: { id: task.id } });
         }
@@ -101,7 +103,7 @@ describe("the typed client against tally serve", () => {
     expect(outcome.task.state).toBe("Succeeded");
     expect(outcome.meta).toMatchObject({ format: "csv", type: "CreateTenantReport" });
     expect(outcome.size).toBe(outcome.meta.byteSize);
-  }, 60_000);
+  });
 
   it("fails with the server's problem details, typed, and takes a Bearer token", async () => {
     const { missing, forbidden } = await Effect.runPromise(

@@ -84,13 +84,22 @@ export const seedFacts = Effect.gen(function* () {
   ]);
 });
 
+/**
+ * The seeded users' password hashes, computed once per test file: each hash is a deliberately
+ * slow scrypt, and a fresh fixture per test would otherwise pay three of them.
+ */
+let seededHashes: Promise<ReadonlyArray<string>> | undefined;
+
 const seedAccounts = Effect.gen(function* () {
   const accounts = yield* AccountStore;
   const hasher = yield* PasswordHasher;
-  const hashes = yield* Effect.all(
-    [users.admin, users.operatorA, users.operatorB].map((u) => hasher.hash(u.password)),
-    { concurrency: "unbounded" },
+  seededHashes ??= Effect.runPromise(
+    Effect.all(
+      [users.admin, users.operatorA, users.operatorB].map((u) => hasher.hash(u.password)),
+      { concurrency: "unbounded" },
+    ),
   );
+  const hashes = yield* Effect.promise(() => seededHashes as Promise<ReadonlyArray<string>>);
   yield* accounts.upsertAccount({
     username: users.admin.username,
     passwordHash: hashes[0] as string,

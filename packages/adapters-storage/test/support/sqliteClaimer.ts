@@ -35,4 +35,8 @@ const program = Effect.gen(function* () {
   process.stdout.write(`${JSON.stringify(claimed)}\n`);
 });
 
-await Effect.runPromise(Effect.provide(program, SqliteStorage.layer({ filename })));
+// Eight claimers take turns at one write lock; on a loaded machine a claimer may wait its
+// turn for long: the test is about exactly-once, so the wait is bounded generously.
+await Effect.runPromise(
+  Effect.provide(program, SqliteStorage.layer({ filename, busyTimeoutMs: 120_000 })),
+);

@@ -147,7 +147,7 @@ const insertRoundTrip: Check = (makeLayer, runs) =>
       }),
       runs,
     );
-    expect(Option.isNone(await runEffect(store.get("no-such-task"))), "an unknown id").toBe(true);
+    expect(await runEffect(store.get("no-such-task")), "an unknown id").toEqual(Option.none());
   });
 
 const duplicateId: Check = (makeLayer) =>
@@ -306,7 +306,7 @@ const claimOrder: Check = fixedCaseFirst(claimsTiesByCodePoint, (makeLayer, runs
           );
         }
         const none = await runEffect(store.claimNext((task) => claimed(task, "wörker-1", now)));
-        expect(Option.isNone(none), "None once no task is queued").toBe(true);
+        expect(none, "None once no task is queued").toEqual(Option.none());
       }),
     ),
     runs,
@@ -329,7 +329,7 @@ const claimNone: Check = (makeLayer) =>
         return transition(task);
       }),
     );
-    expect(Option.isNone(none), "no queued task").toBe(true);
+    expect(none, "no queued task").toEqual(Option.none());
     expect(calls, "the transition is not applied").toBe(0);
     expect(await getTask(store, "running")).toStrictEqual(running);
     expect(await getTask(store, "cancelled")).toStrictEqual(cancelled);

@@ -436,7 +436,7 @@ const pick = (model: Readonly<TaskStoreModel>, index: number): ModelTask =>
 
 const load = async (store: Store, id: string): Promise<ReportTask> => {
   const found = await runEffect(store.get(id));
-  expect(Option.isSome(found), `task ${id} is stored`).toBe(true);
+  expect(found, `task ${id} is stored`).toMatchObject({ _tag: "Some" });
   return Option.getOrThrow(found);
 };
 

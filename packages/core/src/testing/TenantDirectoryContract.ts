@@ -84,8 +84,8 @@ const roundTrip: Check = (makeLayer, runs) =>
           expect(await runEffect(directory.getVm(vm.id))).toEqual(Option.some(vm));
         }
         const unknown = "no such id \u{1F47B}";
-        expect(Option.isNone(await runEffect(directory.getTenant(unknown)))).toBe(true);
-        expect(Option.isNone(await runEffect(directory.getVm(unknown)))).toBe(true);
+        expect(await runEffect(directory.getTenant(unknown))).toEqual(Option.none());
+        expect(await runEffect(directory.getVm(unknown))).toEqual(Option.none());
       }),
     ),
     runs,

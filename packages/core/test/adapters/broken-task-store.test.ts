@@ -13,7 +13,7 @@ const options = { numRuns: 100 };
 
 /** A check failed on an assertion about the store, not on a crash of the suite itself. */
 const expectFailed = (outcome: CheckOutcome): void => {
-  expect(outcome.passed, "the broken store fails the check").toBe(false);
+  expect(outcome, "the broken store fails the check").toMatchObject({ passed: false });
   if (!outcome.passed) expect(outcome.error).toBeInstanceOf(Error);
 };
 

@@ -1,4 +1,4 @@
-import { Effect, Result, Schema } from "effect";
+import { Effect, Schema } from "effect";
 import { describe, expect, it } from "vitest";
 import {
   ForbiddenError,
@@ -8,26 +8,28 @@ import {
   ValidationError,
 } from "../../src/index.ts";
 
-const decodes = <S extends Schema.Top & { readonly DecodingServices: never }>(
+const decoded = <S extends Schema.Top & { readonly DecodingServices: never }>(
   schema: S,
   value: unknown,
-): boolean => Result.isSuccess(Schema.decodeUnknownResult(schema)(value));
+) => Schema.decodeUnknownResult(schema)(value);
 
 describe("the stored facts' schemas", () => {
   it("issue access and refresh tokens, and no other kind", () => {
     const token = { tokenHash: "h", username: "ada", expiresAt: 0 };
-    expect(decodes(IssuedToken, { ...token, kind: "access" })).toBe(true);
-    expect(decodes(IssuedToken, { ...token, kind: "refresh" })).toBe(true);
-    expect(decodes(IssuedToken, { ...token, kind: "" })).toBe(false);
-    expect(decodes(IssuedToken, { ...token, kind: "bearer" })).toBe(false);
+    expect(decoded(IssuedToken, { ...token, kind: "access" })).toMatchObject({ _tag: "Success" });
+    expect(decoded(IssuedToken, { ...token, kind: "refresh" })).toMatchObject({ _tag: "Success" });
+    expect(decoded(IssuedToken, { ...token, kind: "" })).toMatchObject({ _tag: "Failure" });
+    expect(decoded(IssuedToken, { ...token, kind: "bearer" })).toMatchObject({ _tag: "Failure" });
   });
 
   it("know a license as assigned or revoked, and nothing else", () => {
     const event = { id: "e1", userId: "u1", at: 0 };
-    expect(decodes(LicenseEvent, { ...event, kind: "assigned" })).toBe(true);
-    expect(decodes(LicenseEvent, { ...event, kind: "revoked" })).toBe(true);
-    expect(decodes(LicenseEvent, { ...event, kind: "" })).toBe(false);
-    expect(decodes(LicenseEvent, { ...event, kind: "granted" })).toBe(false);
+    expect(decoded(LicenseEvent, { ...event, kind: "assigned" })).toMatchObject({
+      _tag: "Success",
+    });
+    expect(decoded(LicenseEvent, { ...event, kind: "revoked" })).toMatchObject({ _tag: "Success" });
+    expect(decoded(LicenseEvent, { ...event, kind: "" })).toMatchObject({ _tag: "Failure" });
+    expect(decoded(LicenseEvent, { ...event, kind: "granted" })).toMatchObject({ _tag: "Failure" });
   });
 });
 

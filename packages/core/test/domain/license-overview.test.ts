@@ -465,7 +465,7 @@ describe("folding license events into a license overview", () => {
       // Three days in at most 400 buckets: the shortest readable step is 15 minutes.
       expect(quarterHours?.buckets.size).toBe(15 * 60_000);
       expect(quarterHours?.mostLicensed).toHaveLength(288);
-      expect(quarterHours?.mostLicensed.every((n) => n === 1)).toBe(true);
+      expect(new Set(quarterHours?.mostLicensed)).toEqual(new Set([1]));
     });
 
     it("lists organizations without events with zeros, and skips unlisted organizations", () => {

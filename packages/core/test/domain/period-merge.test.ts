@@ -240,7 +240,7 @@ describe("merging protection periods into report lines", () => {
               periods.some((p) => covers(p.start, p.end, x)),
             );
           }
-          for (const p of merged) expect(p.end === null || p.start < p.end).toBe(true);
+          for (const p of merged) if (p.end !== null) expect(p.start).toBeLessThan(p.end);
           for (let i = 1; i < merged.length; i++) {
             const previous = merged[i - 1] as { end: number | null };
             expect(previous.end).not.toBeNull();

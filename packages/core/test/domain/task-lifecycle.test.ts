@@ -426,7 +426,9 @@ const expectLawfulStep = (
   now: number,
 ): void => {
   if (isTerminal(before.state)) {
-    expect(Result.isFailure(after), `terminal states are absorbing (${event.kind})`).toBe(true);
+    expect(after, `terminal states are absorbing (${event.kind})`).toMatchObject({
+      _tag: "Failure",
+    });
     return;
   }
   if (Result.isFailure(after)) return;
@@ -510,7 +512,7 @@ describe("the lifecycle under random events", () => {
         eventArbitrary,
         fc.integer({ min: 0, max: 10 * leaseMs }),
         (task, event, elapsed) => {
-          expect(Result.isFailure(apply(task, event, task.changedAt + elapsed))).toBe(true);
+          expect(apply(task, event, task.changedAt + elapsed)).toMatchObject({ _tag: "Failure" });
         },
       ),
       { numRuns: 300 },

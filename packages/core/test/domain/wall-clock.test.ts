@@ -192,7 +192,7 @@ describe("parseWallClock", () => {
           const day = daysInMonth(year, month) + 1 + past;
           if (day > 99) return;
           const text = `${String(year).padStart(4, "0")}-${two(month)}-${two(day)}T00:00:00`;
-          expect(Result.isFailure(parseWallClock(text, "from"))).toBe(true);
+          expect(parseWallClock(text, "from")).toMatchObject({ _tag: "Failure" });
         },
       ),
       { numRuns: 200 },
@@ -272,8 +272,8 @@ describe("wallClockToInstant", () => {
           expect(instant).toBe(compatibleInstant(text, transition.zone));
           // Outside a gap the instant shows the very wall time it was read from.
           const shown = iso(instant, zone).slice(0, 19);
-          const inGap = transition.after > transition.before && shown !== text;
-          expect(inGap || shown === text).toBe(true);
+          const mayBeInGap = transition.after > transition.before;
+          if (!mayBeInGap) expect(shown).toBe(text);
         },
       ),
       { numRuns: 300 },

@@ -10,10 +10,6 @@ import {
   taskStateArbitrary,
 } from "../../src/testing/TaskArbitraries.ts";
 
-const isReportTask = Schema.is(ReportTask);
-const isReportMeta = Schema.is(ReportMeta);
-const isTaskState = Schema.is(TaskState);
-
 /** Well-formed Unicode without U+0000, as every store can keep it. */
 const isStorableText = (text: string): boolean => !/\p{Cs}/u.test(text) && !text.includes("\u0000");
 
@@ -21,7 +17,7 @@ describe("reportTaskArbitrary", () => {
   it("generates tasks the ReportTask schema accepts, consistent with the lifecycle", () => {
     fc.assert(
       fc.property(reportTaskArbitrary(), (task) => {
-        expect(isReportTask(task)).toBe(true);
+        expect(() => Schema.asserts(ReportTask, task)).not.toThrow();
         expect(task.lease !== null).toBe(task.state._tag === "Running");
         expect(task.finishedAt !== null).toBe(isTerminal(task.state));
         expect(task.attempts).toBeLessThanOrEqual(task.maxAttempts);
@@ -73,7 +69,7 @@ describe("taskStateArbitrary", () => {
   it("generates states the TaskState schema accepts, only of the states asked for", () => {
     fc.assert(
       fc.property(taskStateArbitrary({ states: ["Succeeded", "Cancelled"] }), (state) => {
-        expect(isTaskState(state)).toBe(true);
+        expect(() => Schema.asserts(TaskState, state)).not.toThrow();
         expect(["Succeeded", "Cancelled"]).toContain(state._tag);
       }),
     );
@@ -84,12 +80,12 @@ describe("reportMetaArbitrary", () => {
   it("generates metadata the ReportMeta schema accepts, its fields agreeing with the request", () => {
     fc.assert(
       fc.property(reportMetaArbitrary(), (meta) => {
-        expect(isReportMeta(meta)).toBe(true);
+        expect(() => Schema.asserts(ReportMeta, meta)).not.toThrow();
         expect(meta.format).toBe(meta.request.format);
-        expect(meta.fileName.endsWith(`.${meta.format}`)).toBe(true);
+        expect(meta.fileName.slice(-meta.format.length - 1)).toBe(`.${meta.format}`);
         expect(meta.expiresAt).toBeGreaterThan(meta.createdAt);
         expect(meta.sha256).toMatch(/^[0-9a-f]{64}$/);
-        expect(isStorableText(meta.fileName)).toBe(true);
+        expect(isStorableText(meta.fileName), JSON.stringify(meta.fileName)).toBe(true);
       }),
       { numRuns: 200 },
     );

@@ -55,7 +55,7 @@ describe("decodeBatch", () => {
   });
 
   it("accepts characters beyond U+FFFF, whose surrogates come in pairs", () => {
-    expect(Result.isSuccess(decodeBatch(Item, [{ id: "\u{1F600} ok" }], "items"))).toBe(true);
+    expect(decodeBatch(Item, [{ id: "\u{1F600} ok" }], "items")).toMatchObject({ _tag: "Success" });
     expect(issuesOf(decodeBatch(Item, [{ id: "\uDE00 low half" }], "items"))[0]?.field).toBe(
       "items[0].id",
     );

@@ -111,7 +111,7 @@ describe("data management", () => {
         return yield* (yield* TenantDirectory).getVm("vm-x");
       }),
     );
-    expect(Option.isNone(vm), "nothing of a refused batch is stored").toBe(true);
+    expect(vm, "nothing of a refused batch is stored").toEqual(Option.none());
   });
 
   it("refuses a period that ends before it starts", async () => {

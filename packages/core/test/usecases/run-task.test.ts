@@ -61,7 +61,7 @@ describe("runTask", () => {
     );
     expect(running.id).toBe(older.id);
 
-    expect(Option.isNone(await world.run(runTask(older.id, "w1")))).toBe(true);
+    expect(await world.run(runTask(older.id, "w1"))).toEqual(Option.none());
     expect(await world.run(getTask(admin, older.id))).toEqual(running);
   });
 
@@ -71,7 +71,7 @@ describe("runTask", () => {
     const succeeded = await world.run(getTask(admin, newer.id));
     expect(succeeded.state._tag).toBe("Succeeded");
 
-    expect(Option.isNone(await world.run(runTask(newer.id, "w2")))).toBe(true);
+    expect(await world.run(runTask(newer.id, "w2"))).toEqual(Option.none());
     expect(await world.run(getTask(admin, newer.id))).toEqual(succeeded);
   });
 
@@ -80,7 +80,7 @@ describe("runTask", () => {
     await world.run(cancelTask(admin, newer.id));
     const cancelled = await world.run(getTask(admin, newer.id));
 
-    expect(Option.isNone(await world.run(runTask(newer.id, "w1")))).toBe(true);
+    expect(await world.run(runTask(newer.id, "w1"))).toEqual(Option.none());
     expect(await world.run(getTask(admin, newer.id))).toEqual(cancelled);
   });
 

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { waitDeadlineMs } from "./LoadedMachine.ts";
 
 /** The entry point under test. */
 export const tallyBin = fileURLToPath(new URL("../../src/bin/tally.ts", import.meta.url));
@@ -103,7 +104,10 @@ export const startTally = (
       resolve({ code, signal });
     }),
   );
-  const waitForLog = (match: (line: Record<string, unknown>) => boolean, timeoutMs = 30_000) =>
+  const waitForLog = (
+    match: (line: Record<string, unknown>) => boolean,
+    timeoutMs = waitDeadlineMs,
+  ) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`no matching log line in ${timeoutMs} ms; stderr: ${stderr}`)),
