@@ -35,6 +35,7 @@ const runQuiet = <A, E>(effect: Effect.Effect<A, E>): Promise<A> =>
   Effect.runPromise(quiet(effect));
 
 const vendorHeader = "tenantId;tenantName;vmId;vmName;protectionStart;protectionEnd";
+const demoCsv = "tenant-protection-all-20240101-20241231.csv";
 const tempDir = () => mkdtempSync(join(tmpdir(), "tally-cli-"));
 
 describe.concurrent("tally demo-report", { timeout: processTestTimeoutMs }, () => {
@@ -44,11 +45,12 @@ describe.concurrent("tally demo-report", { timeout: processTestTimeoutMs }, () =
     expect(run.stderr).not.toContain("error");
     expect(run.code).toBe(0);
     const reports = join(cwd, ".tally", "reports");
-    const csvPath = join(reports, "tenant-protection-2024.csv");
+    // Named by the one file-name rule: what, whom, first and last day (inclusive).
+    const csvPath = join(reports, "tenant-protection-all-20240101-20241231.csv");
     for (const file of [
-      "tenant-protection-2024.csv",
-      "tenant-protection-2024.pdf",
-      "license-overview-2024.pdf",
+      "tenant-protection-all-20240101-20241231.csv",
+      "tenant-protection-all-20240101-20241231.pdf",
+      "license-overview-all-20240101-20241231.pdf",
     ]) {
       expect(run.stdout).toContain(join(reports, file));
       expect(readdirSync(reports)).toContain(file);
@@ -62,7 +64,10 @@ describe.concurrent("tally demo-report", { timeout: processTestTimeoutMs }, () =
     // Formula-looking names are neutralised.
     expect(csv).toContain(`formula;"'=HYPERLINK(`);
     expect(run.stdout).toContain(vendorHeader);
-    for (const pdf of ["tenant-protection-2024.pdf", "license-overview-2024.pdf"]) {
+    for (const pdf of [
+      "tenant-protection-all-20240101-20241231.pdf",
+      "license-overview-all-20240101-20241231.pdf",
+    ]) {
       expect(readFileSync(join(reports, pdf)).subarray(0, 5).toString("latin1")).toBe("%PDF-");
     }
   });
@@ -70,10 +75,10 @@ describe.concurrent("tally demo-report", { timeout: processTestTimeoutMs }, () =
   it("starts from a fresh database each time, giving the same CSV", async () => {
     const cwd = tempDir();
     const first = await runTally(["demo-report"], { cwd });
-    const csv = readFileSync(join(cwd, ".tally", "reports", "tenant-protection-2024.csv"));
+    const csv = readFileSync(join(cwd, ".tally", "reports", demoCsv));
     const second = await runTally(["demo-report"], { cwd });
     expect([first.code, second.code]).toEqual([0, 0]);
-    expect(readFileSync(join(cwd, ".tally", "reports", "tenant-protection-2024.csv"))).toEqual(csv);
+    expect(readFileSync(join(cwd, ".tally", "reports", demoCsv))).toEqual(csv);
   });
 });
 

@@ -7,6 +7,9 @@
  * Rows are pulled only when the consumer pulls bytes, so back-pressure reaches the store and
  * memory holds about one chunk of rows and the pages it fills. Each run draws a new document, so
  * running the stream twice gives the same bytes twice.
+ *
+ * The drawing modules (pdfkit, fontkit and their ~70 modules) are imported when a PDF is first
+ * opened, not with this module: a process that only writes CSV never loads them.
  */
 
 import {
@@ -17,9 +20,7 @@ import {
   type TenantReportContent,
 } from "@tally/core";
 import { Effect, Stream } from "effect";
-import { openLicenseOverviewPdf } from "./LicenseOverviewPdf.ts";
 import type { RowPdf } from "./RowPdf.ts";
-import { openTenantReportPdf } from "./TenantReportPdf.ts";
 
 const renderError = (cause: unknown): RenderError =>
   new RenderError({
@@ -61,15 +62,30 @@ const streamPdf = <A>(
     ),
   );
 
-const openTenant = (content: TenantReportContent) =>
-  Effect.flatMap(content.summaries, (summaries) =>
-    Effect.try({ try: () => openTenantReportPdf(content, summaries), catch: renderError }),
+/**
+ * Opens a PDF once its summaries are read, with the drawing function `load` imports on first
+ * use (Node caches the module for the next PDF).
+ */
+const openPdf = <S, A>(
+  summaries: Effect.Effect<S, StorageError>,
+  load: () => Promise<(summaries: S) => RowPdf<A>>,
+) =>
+  Effect.flatMap(
+    Effect.zip(Effect.tryPromise({ try: load, catch: renderError }), summaries),
+    ([open, read]) => Effect.try({ try: () => open(read), catch: renderError }),
   );
 
+const openTenant = (content: TenantReportContent) =>
+  openPdf(content.summaries, async () => {
+    const { openTenantReportPdf } = await import("./TenantReportPdf.ts");
+    return (summaries) => openTenantReportPdf(content, summaries);
+  });
+
 const openLicense = (content: LicenseOverviewContent) =>
-  Effect.flatMap(content.summaries, (summaries) =>
-    Effect.try({ try: () => openLicenseOverviewPdf(content, summaries), catch: renderError }),
-  );
+  openPdf(content.summaries, async () => {
+    const { openLicenseOverviewPdf } = await import("./LicenseOverviewPdf.ts");
+    return (summaries) => openLicenseOverviewPdf(content, summaries);
+  });
 
 /** Renders reports as PDF: same input, same bytes. */
 export const PdfRenderer: ReportRenderer = {

@@ -10,6 +10,7 @@
  *   the commit before a change), run side by side with this one.
  */
 import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** A `tally` to run: its name in tables and how to start it. */
@@ -44,18 +45,23 @@ export const srcEntry: TallyEntry = {
 };
 
 /**
- * The environment `entry` runs in: the built one without the workspace's source condition
- * (which `pnpm bench` passes down through NODE_OPTIONS), so that it loads the packages' dist/.
+ * The environment `entry` runs in: this checkout's sources with the compile cache on before
+ * the entry loads (as `pnpm tally` starts them); the built one without the workspace's source
+ * condition (which `pnpm bench` passes down through NODE_OPTIONS), so that it loads the
+ * packages' dist/.
  */
 export const entryEnv = (entry: TallyEntry): Readonly<Record<string, string>> =>
-  entry.entry.endsWith(".js")
-    ? {
-        NODE_OPTIONS: (process.env.NODE_OPTIONS ?? "")
-          .split(/\s+/)
-          .filter((option) => option !== "" && !option.startsWith("--conditions"))
-          .join(" "),
-      }
-    : {};
+  entry === srcEntry
+    ? // As `pnpm tally` starts it: the compile cache on before the entry loads (see tally.ts).
+      { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(tmpdir(), "node-compile-cache") }
+    : entry.entry.endsWith(".js")
+      ? {
+          NODE_OPTIONS: (process.env.NODE_OPTIONS ?? "")
+            .split(/\s+/)
+            .filter((option) => option !== "" && !option.startsWith("--conditions"))
+            .join(" "),
+        }
+      : {};
 
 /** This checkout's built `tally`, if the packages have been built. */
 export const distEntry = (): TallyEntry | undefined => {

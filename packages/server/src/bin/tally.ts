@@ -18,7 +18,11 @@
  * compiled (and type-stripped) modules instead of running the TypeScript stripper again, which
  * makes start-up faster and keeps ~25 MiB of the stripper's memory out of every process
  * (measured with packages/server/bench/report-path.bench.ts). Set NODE_DISABLE_COMPILE_CACHE=1
- * to turn it off.
+ * to turn it off. This file itself is type-stripped before it can switch the cache on, and that
+ * loads Node's TypeScript stripper (~0.6 s and ~17 MiB under load): `pnpm tally` and `pnpm demo`
+ * therefore set NODE_COMPILE_CACHE to the same directory, so that the cache is on before this
+ * file loads (`--version` 1.29 → 0.64 s, 65 → 48 MiB; `--help` 4.38 → 3.42 s, 107 → 93 MiB:
+ * alternating runs under load ~21, see the README). The built dist/bin/tally.js needs neither.
  *
  * V8's allocation-site pretenuring is switched off, at start, from here (so however `tally` is
  * started): a stream of report rows or import facts that once outlives a few scavenges (a

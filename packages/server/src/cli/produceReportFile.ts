@@ -100,14 +100,20 @@ const writeFileAtomically = (path: string, content: Stream.Stream<Uint8Array, un
     );
   });
 
+/** Where `produceReportFile` writes, and what its progress display says. */
+export interface ReportFileOptions extends SubmitReportOptions {
+  /** The file to write; default: the report's own file name (`reportFileName`) in `dir`. */
+  readonly out?: string | undefined;
+  /** The directory of the report's own file name when `out` is not given; default: cwd. */
+  readonly dir?: string | undefined;
+  readonly label: string;
+}
+
 /**
  * Submits the report, runs it here with a progress display labelled `label`, and writes it to
- * `out` (default: the report's own file name in the current directory).
+ * `out` (default: the report's own file name in `dir`, or in the current directory).
  */
-export const produceReportFile = (
-  input: SubmitReportInput,
-  options: SubmitReportOptions & { readonly out?: string | undefined; readonly label: string },
-) =>
+export const produceReportFile = (input: SubmitReportInput, options: ReportFileOptions) =>
   Effect.gen(function* () {
     const { task: submitted } = yield* submitReport(commandLinePrincipal, input, options);
     const workerId = `${processWorkerPrefix()}/cli`;
@@ -126,8 +132,9 @@ export const produceReportFile = (
         ),
       ),
     );
+    const target = (fileName: string) => resolve(options.dir ?? "", options.out ?? fileName);
     const tee = makeReportFileTee(yield* ReportStore, submitted.id, (draft) =>
-      resolve(options.out ?? draft.fileName),
+      target(draft.fileName),
     );
     const task = yield* runUntilFinished(submitted.id, workerId).pipe(
       Effect.provideService(ReportStore, tee.store),
@@ -146,7 +153,7 @@ export const produceReportFile = (
     }
     const download = yield* readReport(commandLinePrincipal, task.state.reportId);
     const teed = yield* tee.commit(download.meta.id).pipe(Effect.ensuring(tee.discard));
-    const path = teed ?? resolve(options.out ?? download.meta.fileName);
+    const path = teed ?? target(download.meta.fileName);
     if (teed === undefined) yield* writeFileAtomically(path, download.content);
     yield* Effect.logInfo("report written").pipe(
       Effect.annotateLogs({ taskId: task.id, reportId: download.meta.id, path }),

@@ -45,27 +45,19 @@ export const runDemoReport = (configPath: string | undefined, input: DemoReportI
       () =>
         Effect.gen(function* () {
           yield* loadDemoData();
-          const make = (input: SubmitReportInput, name: string, label: string) =>
-            produceReportFile(input, {
-              fieldNames: commandFieldNames,
-              out: join(reports, name),
-              label,
-            });
+          // Each file is named by the one rule (`reportFileName`), as `tally report` names it.
+          const make = (input: SubmitReportInput, label: string) =>
+            produceReportFile(input, { fieldNames: commandFieldNames, dir: reports, label });
           const tenants: SubmitReportInput = {
             type: "CreateTenantReport",
             ...year2024,
             zone: utc,
             format: "csv",
           };
-          const csv = yield* make(tenants, "tenant-protection-2024.csv", "tenant protection CSV");
-          const pdf = yield* make(
-            { ...tenants, format: "pdf" },
-            "tenant-protection-2024.pdf",
-            "tenant protection PDF",
-          );
+          const csv = yield* make(tenants, "tenant protection CSV");
+          const pdf = yield* make({ ...tenants, format: "pdf" }, "tenant protection PDF");
           const licenses = yield* make(
             { type: "CreateLicenseOverviewReport", ...year2024, zone: utc, format: "pdf" },
-            "license-overview-2024.pdf",
             "license overview PDF",
           );
           yield* Console.log(`Demo data loaded into ${database}`);
