@@ -18,6 +18,7 @@ import {
   type Account,
   AccountStore,
   Clock,
+  isStorableText,
   PasswordHasher,
   type Principal,
   type StorageError,
@@ -76,7 +77,10 @@ export const makeAuthenticator = (options: {
 
   const checkPassword: Authenticator["checkPassword"] = (username, password) =>
     Effect.gen(function* () {
-      const account = yield* (yield* AccountStore).getAccount(username);
+      // A name no backend can store names no account: no lookup (PostgreSQL would refuse it).
+      const account = isStorableText(username)
+        ? yield* (yield* AccountStore).getAccount(username)
+        : Option.none<Account>();
       const stored = Option.isSome(account) ? account.value.passwordHash : undefined;
       const ok = yield* (yield* PasswordHasher).verify(password, stored);
       return ok ? account : Option.none();
