@@ -22,7 +22,10 @@ for (const pkg of readdirSync(join(root, "packages"))) {
   for (const file of entries.sort()) {
     if (!file.endsWith(".bench.ts")) continue;
     const path = join(dir, file);
-    if (only.length === 0 || only.some((o) => path.includes(o))) files.push(path);
+    // Match the path inside the repository: a checkout's own directory name (`…/wt-fuzz/`)
+    // must not select every benchmark.
+    const inRepo = path.slice(root.length);
+    if (only.length === 0 || only.some((o) => inRepo.includes(o))) files.push(path);
   }
 }
 

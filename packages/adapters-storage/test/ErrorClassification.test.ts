@@ -52,6 +52,7 @@ describe("classifySqliteError", () => {
     [driverError("SQLITE_CANTOPEN", "unable to open database file"), "ConnectionError", true],
     [driverError("SQLITE_NOTADB", "file is not a database"), "ConnectionError", true],
     [closedConnection, "ConnectionError", true],
+    [driverError("SQLITE_TOOBIG", "string or blob too big"), "InvalidInput", false],
     [driverError("SQLITE_IOERR_WRITE", "disk I/O error"), "Unknown", false],
     [driverError("ENOSPC", "no space left on device"), "Unknown", false],
     [driverError(undefined, "something else"), "Unknown", false],
@@ -121,7 +122,14 @@ describe("classifyPostgresError", () => {
     [driverError(undefined, "Connection terminated unexpectedly"), "ConnectionError", true],
     [driverError(undefined, "timeout exceeded when trying to connect"), "ConnectionError", true],
     [driverError("42P01", 'relation "tasks" does not exist'), "Unknown", false],
-    [driverError("22P02", "invalid input syntax for type bigint"), "Unknown", false],
+    [driverError("22P02", "invalid input syntax for type bigint"), "InvalidInput", false],
+    [
+      driverError("22021", 'invalid byte sequence for encoding "UTF8": 0x00'),
+      "InvalidInput",
+      false,
+    ],
+    [driverError("54000", "index row size 9616 exceeds maximum 2704"), "InvalidInput", false],
+    [driverError("42883", "operator does not exist: text = bigint"), "Unknown", false],
   ];
 
   it.each(cases)("classifies %s as %s (retryable: %s)", (error, reason, retryable) => {
@@ -149,6 +157,21 @@ describe("classifyPostgresError", () => {
           "ConstraintViolation",
         );
       }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("classifies every data exception (class 22) and program limit (class 54) as InvalidInput, never retried", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("22", "54"),
+        fc.stringMatching(/^[0-9A-Z]{3}$/),
+        (dataClass, rest) => {
+          const classified = classifyPostgresError("op")(driverError(`${dataClass}${rest}`, "x"));
+          expect(classified.reason).toBe("InvalidInput");
+          expect(classified.isRetryable).toBe(false);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -1,9 +1,11 @@
 /**
  * `pnpm bench fuzz`: the HTTP fuzzer of `@tally/adapters-http` at bench size against a real
- * `tally serve` process — a temporary SQLite database loaded by `tally demo`, two workers, the
+ * `tally serve` process — a temporary database loaded by `tally demo`, two workers, the
  * production body limits — to see what 100,000 hostile requests do to a whole process: its
  * answers, whether it survives, how much memory it takes.
  *
+ * Backend: `TALLY_FUZZ_BACKEND=sqlite` (default: a temporary SQLite file) or `postgres` (a fresh
+ * schema of `TALLY_TEST_POSTGRES_URL`, default the local server, dropped afterwards).
  * Requests: `TALLY_FUZZ_REQUESTS` (default 100,000); seed: `TALLY_FUZZ_SEED`; parallel
  * connections: `TALLY_FUZZ_CONCURRENCY` (default 16). Prints the status histogram, the count of
  * 5xx answers, the faults the oracle found (with the bytes sent), whether the process is alive
@@ -16,18 +18,36 @@ import { join } from "node:path";
 import { defaultHttpOptions } from "@tally/adapters-http";
 import { runCampaign, summarize } from "../../adapters-http/test/fuzz/FuzzCampaign.ts";
 import type { FuzzWorld } from "../../adapters-http/test/fuzz/HostileRequests.ts";
+import {
+  dropSchema,
+  freshSchemaName,
+  requirePostgres,
+  testPostgresUrl,
+} from "../../adapters-storage/test/support/TestPostgres.ts";
 import { demoDataSet } from "../src/demo/DemoDataSet.ts";
 import { runTally, tallyBin, testEnv } from "../test/support/TallyProcess.ts";
 
 const requests = Number(process.env.TALLY_FUZZ_REQUESTS ?? 100_000);
 const seed = Number(process.env.TALLY_FUZZ_SEED ?? 20_261_123);
 const concurrency = Number(process.env.TALLY_FUZZ_CONCURRENCY ?? 16);
+const backend = process.env.TALLY_FUZZ_BACKEND ?? "sqlite";
+if (backend !== "sqlite" && backend !== "postgres") {
+  throw new Error(
+    `TALLY_FUZZ_BACKEND: expected sqlite or postgres, got ${JSON.stringify(backend)}`,
+  );
+}
 
 const dir = mkdtempSync(join(tmpdir(), "tally-fuzz-"));
+const schema = backend === "postgres" ? freshSchemaName() : undefined;
+if (schema !== undefined) await requirePostgres();
+const storage =
+  schema === undefined
+    ? join(dir, "tally.sqlite")
+    : `${testPostgresUrl}${testPostgresUrl.includes("?") ? "&" : "?"}schema=${schema}`;
 // The campaign's deliberate wrong passwords (about 2% of its requests, all from 127.0.0.1)
 // must not throttle its valid Basic requests: login throttling has tests of its own.
 const env = {
-  TALLY_STORAGE: join(dir, "tally.sqlite"),
+  TALLY_STORAGE: storage,
   TALLY_PORT: "0",
   TALLY_WORKERS: "2",
   TALLY_AUTH_FREE_FAILURES: "1000000000",
@@ -93,7 +113,7 @@ const world: FuzzWorld = {
   streamedHugeBodies: 0.02,
 };
 console.log(
-  `fuzzing ${url.origin} (pid ${pid}) with ${requests} requests, seed ${seed}, ${concurrency} connections`,
+  `fuzzing ${url.origin} (pid ${pid}, ${backend === "postgres" ? `PostgreSQL schema ${schema}` : "SQLite"}) with ${requests} requests, seed ${seed}, ${concurrency} connections`,
 );
 const report = await runCampaign({
   host: url.hostname,
@@ -148,4 +168,5 @@ server.kill("SIGTERM");
 const code = await exited;
 console.log(`tally serve exited with ${code} after SIGTERM`);
 rmSync(dir, { recursive: true, force: true });
+if (schema !== undefined) await dropSchema(schema);
 process.exitCode = alive && report.faultCount === 0 && report.atLeast500 === 0 ? 0 : 1;

@@ -3,12 +3,17 @@
  * of keyset listings, lists of values (`state=Queued,Running`, or repeated), and the headers a
  * client may send.
  */
-import { FactId, maxListLimit } from "@tally/core";
+import { FactId, maxIdLength, maxListLimit, StorableText, storableTextRule } from "@tally/core";
 import { Schema, SchemaTransformation } from "effect";
 import { HttpApiSchema } from "effect/http-api";
 
-/** A path id. */
-export const PathId = Schema.String.annotate({ description: "The id" });
+/**
+ * A path id: storable text no longer than any id Tally keeps, so that an id no backend could
+ * hold is a 400 on every backend instead of reaching the database.
+ */
+export const PathId = StorableText({ minLength: 1, maxLength: maxIdLength }).annotate({
+  description: `The id (1 to ${maxIdLength} characters; ${storableTextRule})`,
+});
 
 /** Page size of a listing: an integer from 1 (capped at the server's maximum, default 1000). */
 export const Limit = Schema.String.check(Schema.isPattern(/^\d{1,9}$/))
@@ -77,8 +82,7 @@ export const listedValues = <A extends string>(
 /** `Idempotency-Key`: makes retrying a submission safe. */
 export const IdempotencyKeyHeader = Schema.optionalKey(
   Schema.String.annotate({
-    description:
-      "1 to 255 characters; the same key and request return the same task, another request is a 409",
+    description: `1 to 255 characters (${storableTextRule}); the same key and request return the same task, another request is a 409`,
   }),
 );
 

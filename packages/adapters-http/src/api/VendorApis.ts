@@ -8,7 +8,7 @@
  * - face 2, the second vendor's API v6 (`/v6/…`): the OAuth 2 token endpoint and the
  *   synchronous license overview, whose errors carry the vendor's `message` and `errorCode`.
  */
-import { DateTimeText, TaskType, TimeZoneSpecText } from "@tally/core";
+import { DateTimeText, FactId, TaskType, TimeZoneSpecText } from "@tally/core";
 import { Schema } from "effect";
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api";
 import { Authentication, Problems } from "./Middleware.ts";
@@ -52,7 +52,7 @@ export class VirtualizationApi extends HttpApiGroup.make("virtualization", { top
   .add(
     HttpApiEndpoint.post("vendorCreateTenantReport", "/reports/tenants", {
       query: {
-        tenantId: VendorQuery(Schema.String).annotate({
+        tenantId: VendorQuery(FactId).annotate({
           description: "One tenant; absent: all tenants (administrators only)",
         }),
         from: VendorQuery(DateTimeText).annotate({

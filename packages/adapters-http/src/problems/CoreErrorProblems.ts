@@ -8,8 +8,11 @@ import {
   type ForbiddenError,
   fieldIssuesOf,
   type IllegalTransitionError,
+  isStorableText,
   type NotFoundError,
+  quoteGiven,
   type StorageError,
+  storableTextRule,
   type ValidationError,
 } from "@tally/core";
 import type { HttpApiError } from "effect/http-api";
@@ -59,6 +62,7 @@ export const problemFromFailure = (
     case "IllegalTransitionError":
       return { problem: new HttpProblem({ kind: "conflict", detail: failure.reason }) };
     case "StorageError":
+      if (failure.reason === "InvalidInput") return refusedByStorage(failure, given);
       return failure.isRetryable
         ? {
             problem: new HttpProblem({
@@ -72,6 +76,45 @@ export const problemFromFailure = (
     case "HttpApiSchemaError":
       return parameterProblem(failure, given);
   }
+};
+
+/** What storage can hold, for a refusal of a value it could not. */
+const storableValue = `a value every storage backend can hold (text with ${storableTextRule}, numbers and dates within range)`;
+
+/** The first path or query parameter whose text no backend can store, with its value. */
+const unstorableParameter = (
+  given: GivenParameters,
+): { readonly field: string; readonly value: string } | undefined => {
+  for (const parameters of [given.params, given.query]) {
+    if (parameters === null || typeof parameters !== "object") continue;
+    for (const [field, value] of Object.entries(parameters)) {
+      const values: ReadonlyArray<unknown> = Array.isArray(value) ? value : [value];
+      const bad = values.find((v) => typeof v === "string" && !isStorableText(v));
+      if (typeof bad === "string") return { field, value: bad };
+    }
+  }
+  return undefined;
+};
+
+/**
+ * Input the database refused (`InvalidInput`: a value the boundary's validation let through)
+ * is the caller's 400 all the same, never a 500: naming the parameter when one holds text no
+ * backend can store, else the request. Logged, since validation should have caught it first.
+ */
+const refusedByStorage = (failure: StorageError, given: GivenParameters): MappedFailure => {
+  const parameter = unstorableParameter(given);
+  return {
+    problem: validationProblem([
+      parameter === undefined
+        ? {
+            field: "request",
+            expected: storableValue,
+            actual: "a value the database refused",
+          }
+        : { field: parameter.field, expected: storableValue, actual: quoteGiven(parameter.value) },
+    ]),
+    logAs: `input the validation let through: ${failure.message}`,
+  };
 };
 
 /**

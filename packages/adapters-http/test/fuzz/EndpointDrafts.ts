@@ -15,6 +15,7 @@ import {
   malformedAuthorization,
   plausibleTimestamp,
   plausibleWallClock,
+  storageHostileText,
   trickyText,
   validZone,
 } from "./HostileValues.ts";
@@ -72,7 +73,12 @@ const credentials = (world: FuzzWorld): fc.Arbitrary<ReadonlyArray<HeaderLine>> 
 // ---------------------------------------------------------------------------------------------
 // Plausible values from the world
 
-const fuzzIds = (prefix: string) => fc.nat(29).map((n) => `fz-${prefix}${n}`);
+/** Ids of facts the fuzzer makes up: mostly a few plausible ones, sometimes text no backend stores. */
+const fuzzIds = (prefix: string) =>
+  fc.oneof(
+    { weight: 12, arbitrary: fc.nat(29).map((n) => `fz-${prefix}${n}`) },
+    { weight: 1, arbitrary: storageHostileText },
+  );
 
 const oneOfOr = (values: ReadonlyArray<string>, fallback: fc.Arbitrary<string>) =>
   values.length === 0
@@ -465,6 +471,7 @@ const factOf = (world: FuzzWorld, collection: string): fc.Arbitrary<Record<strin
   const text = fc.oneof(
     { weight: 3, arbitrary: fc.string({ maxLength: 30 }) },
     { weight: 1, arbitrary: trickyText },
+    { weight: 1, arbitrary: storageHostileText },
   );
   switch (collection) {
     case "tenants":

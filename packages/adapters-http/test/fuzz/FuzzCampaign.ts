@@ -3,8 +3,8 @@
  * sends them over raw sockets with a number of connections in parallel, judges every answer
  * (`ResponseVerdict`), learns ids and tokens from the answers (`ServerMemory`), and reports a
  * status histogram and the faults, each with the bytes that were sent, so that a fault can be
- * replayed by hand. The test (`Fuzz.test.ts`) and the bench-size run (`fuzz.bench.ts` of the
- * server) share it.
+ * replayed by hand. The tests (`FuzzSqlite.test.ts`, `FuzzPostgres.test.ts`) and the bench-size
+ * run (`fuzz.bench.ts` of the server) share it.
  */
 import fc from "fast-check";
 import {

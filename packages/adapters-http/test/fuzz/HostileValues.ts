@@ -61,12 +61,73 @@ export const trickyText: fc.Arbitrary<string> = fc.constantFrom(
   "1e309",
 );
 
-/** An id as a client might send one: plausible, tricky, too long, or unicode. */
+/** Characters no storage backend keeps as given: NUL (PostgreSQL refuses it), lone surrogates. */
+const unstorableCharacter = fc.constantFrom("\u0000", "\ud800", "\udbff", "\udc00", "\udfff");
+
+/** A plausible id with a NUL or a lone surrogate put somewhere into it. */
+export const unstorableText: fc.Arbitrary<string> = fc
+  .tuple(fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/), unstorableCharacter, fc.nat())
+  .map(([text, bad, at]) => {
+    const i = at % (text.length + 1);
+    return `${text.slice(0, i)}${bad}${text.slice(i)}`;
+  });
+
+/** Text not in Unicode normalization form C: combining marks, compatibility characters. */
+export const nonNfcText: fc.Arbitrary<string> = fc.constantFrom(
+  "Cafe\u0301",
+  "A\u030Angstro\u0308m",
+  "\u212B", // ANGSTROM SIGN, NFC: U+00C5
+  "\u1100\u1161\u11A8", // conjoining jamo, NFC: one syllable
+  "e\u0301\u0301",
+  "\uFB01le", // the fi ligature (NFKC only)
+  "o\u0308\u0304-\u00F6\u0304",
+);
+
+/**
+ * Text beyond a bound: ids (128), names (1,024), and incompressible text beyond what a
+ * PostgreSQL B-tree index row holds (2,704 bytes), in one- and two-byte characters.
+ */
+export const overLongText: fc.Arbitrary<string> = fc.oneof(
+  fc.integer({ min: 129, max: 1_100 }).map((n) => "é".repeat(n)),
+  fc.integer({ min: 1_025, max: 3_000 }).map((n) => "x".repeat(n)),
+  fc.string({
+    unit: fc.constantFrom(..."0123456789abcdefghijklmnopqrstuvwxyz"),
+    minLength: 3_000,
+    maxLength: 9_000,
+  }),
+);
+
+/** Text the storage backends refuse or could disagree on, unless validation stops it first. */
+export const storageHostileText: fc.Arbitrary<string> = fc.oneof(
+  { weight: 3, arbitrary: unstorableText },
+  { weight: 2, arbitrary: nonNfcText },
+  { weight: 1, arbitrary: overLongText },
+);
+
+/**
+ * Percent-encoded bytes that are no UTF-8 (or UTF-8 of a NUL or of a surrogate), sent raw in a
+ * path or query: `%00`, CESU-8 surrogates, an overlong NUL, a stray continuation byte.
+ */
+export const rawPercentText: fc.Arbitrary<string> = fc.constantFrom(
+  "%00",
+  "a%00b",
+  "%ED%A0%80",
+  "x%ED%B0%80y",
+  "%C0%80",
+  "%FF",
+  "%80",
+  "%F4%90%80%80",
+  "%E2%82",
+  "e%CC%81",
+);
+
+/** An id as a client might send one: plausible, tricky, too long, unicode, or unstorable. */
 export const hostileId: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/) },
   { weight: 2, arbitrary: trickyText },
   { weight: 1, arbitrary: fc.string({ minLength: 129, maxLength: 300 }) },
   { weight: 1, arbitrary: anyText(20) },
+  { weight: 2, arbitrary: storageHostileText },
 );
 
 /** A well-formed `YYYY-MM-DDThh:mm:ss` in the years data is in. */
@@ -360,6 +421,7 @@ export const hostileIdempotencyKey: fc.Arbitrary<string> = fc.oneof(
   fc.string({ minLength: 256, maxLength: 600 }),
   fc.stringMatching(/^[A-Za-z0-9-]{1,40}$/),
   anyText(20),
+  storageHostileText,
 );
 
 /** Conditional-request header values (`If-None-Match`, `If-Range`). */

@@ -22,6 +22,7 @@ import {
   malformedAuthorization,
   plausibleTimestamp,
   plausibleWallClock,
+  rawPercentText,
   trickyText,
   wrongTypeValue,
 } from "./HostileValues.ts";
@@ -81,6 +82,22 @@ const fieldMutations: ReadonlyArray<fc.WeightedArbitrary<Mutation>> = [
       setSlot(d, slot, value);
     },
   ),
+  mutation(3, fc.tuple(fc.nat(), rawPercentText), (d, [pick, value]) => {
+    // Bytes that are no UTF-8 (or UTF-8 of NUL or of a surrogate), percent-encoded as sent: into
+    // the id of a path (`/v1/tasks/{id}`: path[1]) or a query parameter.
+    const slot = pickSlot(d, pick, ["id", "text"]);
+    if (
+      /\{\w+\}/.test(d.endpoint) &&
+      d.path.length >= 2 &&
+      (slot === undefined || pick % 2 === 0)
+    ) {
+      trick(d, "raw-bytes(path id)");
+      d.path[1] = value;
+    } else if (slot?.where === "query") {
+      trick(d, `raw-bytes(${slot.name})`);
+      setSlot(d, slot, value, true);
+    }
+  }),
   mutation(3, fc.tuple(fc.nat(), anyText(20)), (d, [pick, value]) => {
     const slot = pickSlot(d, pick, ["date", "zone", "id", "text", "enum"]);
     if (slot === undefined || slot.where !== "query") return;

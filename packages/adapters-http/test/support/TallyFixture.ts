@@ -4,7 +4,7 @@
  * tests go over real HTTP against the real use cases. Seeds three accounts (an administrator,
  * an operator of tenant A, an operator of tenant B) and a small data set.
  */
-import { ScryptPasswordHasher } from "@tally/adapters-storage";
+import { ScryptPasswordHasher, type StoragePorts } from "@tally/adapters-storage";
 import {
   AccountStore,
   defaultTallySettings,
@@ -140,13 +140,15 @@ export interface FixtureOptions {
   readonly seed?: boolean;
   /** Renderers to use instead of the real ones. */
   readonly renderers?: Layer.Layer<ReportRenderers>;
+  /** The stores to use instead of fresh in-memory ones (e.g. SQLite or PostgreSQL storage). */
+  readonly storage?: Layer.Layer<StoragePorts, unknown>;
 }
 
 /** Starts a Tally. */
 export const startTally = async (options: FixtureOptions = {}): Promise<TallyFixture> => {
   const scope = Effect.runSync(Scope.make());
   const layer = Layer.mergeAll(
-    InMemory.stores,
+    options.storage ?? InMemory.stores,
     SystemClock.layer,
     SequentialIdGenerator.layer,
     ScryptPasswordHasher.layer,

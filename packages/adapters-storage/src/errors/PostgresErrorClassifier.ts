@@ -1,6 +1,13 @@
 /**
  * Classifies what pg throws into the core's StorageError reasons: server errors by SQLSTATE
  * (`code`), network failures by Node's errno codes, and pg's own connection messages.
+ *
+ * Every class of error that a value a client sent can cause is `InvalidInput`, never
+ * `Unknown`: class 22, data exceptions (22021 a NUL or invalid UTF-8 in text, 22P02 text that
+ * is no number, 22001 a string too long for its column, 22003 a number out of range,
+ * 22007/22008 a malformed or out-of-range date and time, ...), and class 54, program limits
+ * (54000: e.g. a key too large for its index). Whatever slips past the boundary's validation
+ * is then still the caller's 400, not a 500.
  */
 import { StorageError, type StorageFailureReason } from "@tally/core";
 import {
@@ -38,6 +45,8 @@ export const postgresFailureReason = (
   }
   if (code.startsWith("08")) return "ConnectionError"; // connection_exception class
   if (code.startsWith("23")) return "ConstraintViolation"; // foreign key, not null, check...
+  if (code.startsWith("22")) return "InvalidInput"; // data_exception class
+  if (code.startsWith("54")) return "InvalidInput"; // program_limit_exceeded class
   return "Unknown";
 };
 

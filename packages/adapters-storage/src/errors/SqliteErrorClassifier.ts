@@ -1,6 +1,8 @@
 /**
  * Classifies what better-sqlite3 (and the file system, for report files) throws into the
  * core's StorageError reasons. Extended result codes come as `SQLITE_<PRIMARY>[_<EXTENDED>]`.
+ * SQLite is lenient with values (any text, any size up to a gigabyte): the one the input can
+ * break is `SQLITE_TOOBIG`, a string or blob beyond its length limit, which is `InvalidInput`.
  */
 import { StorageError, type StorageFailureReason } from "@tally/core";
 import { driverErrorCode, driverErrorMessage, storageErrorFrom } from "./DriverError.ts";
@@ -22,6 +24,7 @@ export const sqliteFailureReason = (
   if (code === "SQLITE_BUSY_SNAPSHOT") return "SerializationFailure";
   if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) return "Busy";
   if (code.startsWith("SQLITE_CANTOPEN") || code === "SQLITE_NOTADB") return "ConnectionError";
+  if (code === "SQLITE_TOOBIG") return "InvalidInput";
   return "Unknown";
 };
 

@@ -1,12 +1,16 @@
 /**
- * The identity of a fact (a tenant, VM, period, organization, user or license event): the
- * caller's own id, 1 to 128 characters. Sending the same id again replaces the fact.
+ * The identity of a fact (a tenant, VM, period, organization or user or license event): the
+ * caller's own id, 1 to 128 characters of storable text. Sending the same id again replaces the
+ * fact.
  */
-import { Schema } from "effect";
+import { StorableText, storableTextRule } from "./StorableText.ts";
 
-/** A fact's id: 1 to 128 characters. */
-export const FactId = Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(128)).annotate({
-  description: "1 to 128 characters",
+/** The longest id of a fact, and of anything a client names by id. */
+export const maxIdLength = 128;
+
+/** A fact's id: 1 to 128 characters of storable text. */
+export const FactId = StorableText({ minLength: 1, maxLength: maxIdLength }).annotate({
+  description: `1 to ${maxIdLength} characters; ${storableTextRule}`,
 });
 /** A fact's id. */
 export type FactId = typeof FactId.Type;

@@ -4,13 +4,14 @@
 import { Schema } from "effect";
 import { FactId } from "./FactId.ts";
 import { Instant } from "./Instant.ts";
+import { FactName } from "./StorableText.ts";
 
 /** An organization whose users hold licenses; `tenantId` links it to a tenant (or null). */
 export const Organization = Schema.Struct({
   id: FactId,
-  name: Schema.String,
+  name: FactName,
   capacity: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-  tenantId: Schema.NullOr(Schema.String),
+  tenantId: Schema.NullOr(FactId),
 });
 /** An organization whose users hold licenses. */
 export type Organization = typeof Organization.Type;
@@ -18,8 +19,8 @@ export type Organization = typeof Organization.Type;
 /** A user of an organization (a name or an e-mail address). */
 export const LicensedUser = Schema.Struct({
   id: FactId,
-  name: Schema.String,
-  organizationId: Schema.String,
+  name: FactName,
+  organizationId: FactId,
 });
 /** A user of an organization. */
 export type LicensedUser = typeof LicensedUser.Type;
@@ -32,7 +33,7 @@ export type LicenseEventKind = typeof LicenseEventKind.Type;
 /** A license was assigned to or revoked from a user at an instant; `id` makes ingestion idempotent. */
 export const LicenseEvent = Schema.Struct({
   id: FactId,
-  userId: Schema.String,
+  userId: FactId,
   kind: LicenseEventKind,
   at: Instant,
 });

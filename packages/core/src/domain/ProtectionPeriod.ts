@@ -14,7 +14,7 @@ import { describeInstant } from "./InstantFormatter.ts";
  */
 export const ProtectionPeriod = Schema.Struct({
   id: FactId,
-  vmId: Schema.String,
+  vmId: FactId,
   start: Instant,
   end: Schema.NullOr(Instant),
 }).check(

@@ -3,11 +3,12 @@
  */
 import { Schema } from "effect";
 import { FactId } from "./FactId.ts";
+import { FactName } from "./StorableText.ts";
 
 /** A service provider's customer. */
 export const Tenant = Schema.Struct({
   id: FactId,
-  name: Schema.String,
+  name: FactName,
 });
 /** A service provider's customer. */
 export type Tenant = typeof Tenant.Type;
@@ -15,8 +16,8 @@ export type Tenant = typeof Tenant.Type;
 /** A virtual machine; `tenantId` is null for a VM that belongs to no tenant. */
 export const Vm = Schema.Struct({
   id: FactId,
-  name: Schema.String,
-  tenantId: Schema.NullOr(Schema.String),
+  name: FactName,
+  tenantId: Schema.NullOr(FactId),
 });
 /** A virtual machine; `tenantId` is null for a VM that belongs to no tenant. */
 export type Vm = typeof Vm.Type;

@@ -64,7 +64,12 @@ export class IllegalTransitionError extends Schema.TaggedError<IllegalTransition
   }
 }
 
-/** Why a storage operation failed, classified once at the adapter's edge. */
+/**
+ * Why a storage operation failed, classified once at the adapter's edge. `InvalidInput`: the
+ * database refused a value it was given (text it cannot hold, a number or date out of its
+ * range, a value beyond one of its limits) — the caller's input, never worth a retry; the
+ * boundary's validation should have refused it first.
+ */
 export const StorageFailureReason = Schema.Literals([
   "ConnectionError",
   "UniqueViolation",
@@ -72,6 +77,7 @@ export const StorageFailureReason = Schema.Literals([
   "Deadlock",
   "Busy",
   "ConstraintViolation",
+  "InvalidInput",
   "Unknown",
 ]);
 /** Why a storage operation failed, classified once at the adapter's edge. */

@@ -19,6 +19,7 @@ export * from "./ReportContent.ts";
 export * from "./ReportingInterval.ts";
 export * from "./ReportRequest.ts";
 export * from "./ReportTask.ts";
+export * from "./StorableText.ts";
 export * from "./TaskLifecycle.ts";
 export * from "./Tenant.ts";
 export * from "./TenantSummaryFold.ts";

@@ -3,13 +3,12 @@
  * ValidationError whose issues name each bad field by its path (`items[3].vmId`), what was
  * expected, and what was given.
  *
- * Text must also be well-formed and free of U+0000: a lone surrogate cannot be stored as UTF-8
- * (SQLite would keep U+FFFD) and PostgreSQL's `text` cannot hold NUL, so such text would not
- * come back as sent.
+ * Ids and names must be storable text (the domain's Schemas say so: `StorableText`), so that
+ * text no backend can keep as sent — NUL, lone surrogates — is refused here, alike on all.
  */
 import { Result, Schema } from "effect";
-import { type FieldIssue, ValidationError } from "../domain/errors.ts";
-import { describeGiven, quoteGiven } from "../domain/GivenText.ts";
+import { ValidationError } from "../domain/errors.ts";
+import { describeGiven } from "../domain/GivenText.ts";
 import { fieldIssuesOf } from "../wire/SchemaIssues.ts";
 
 /** At most this many issues are reported: enough to fix a batch, short enough to read. */
@@ -29,30 +28,5 @@ export const decodeBatch = <S extends Schema.Top & { readonly DecodingServices: 
     const issues = fieldIssuesOf(decoded.failure.issue, items, field);
     return Result.fail(new ValidationError({ issues: issues.slice(0, maxIssues) }));
   }
-  const issues = malformedText(decoded.success, field);
-  return issues.length === 0
-    ? Result.succeed(decoded.success as ReadonlyArray<S["Type"]>)
-    : Result.fail(new ValidationError({ issues }));
+  return Result.succeed(decoded.success as ReadonlyArray<S["Type"]>);
 };
-
-/** Issues for string fields holding a lone surrogate or U+0000, at most 20. */
-const malformedText = (items: ReadonlyArray<unknown>, field: string): Array<FieldIssue> => {
-  const issues: Array<FieldIssue> = [];
-  for (let i = 0; i < items.length && issues.length < maxIssues; i++) {
-    const item = items[i];
-    if (item === null || typeof item !== "object") continue;
-    for (const [key, value] of Object.entries(item)) {
-      if (typeof value === "string" && (loneSurrogate.test(value) || value.includes("\u0000"))) {
-        issues.push({
-          field: `${field}[${i}].${key}`,
-          expected: "well-formed Unicode text without U+0000",
-          actual: quoteGiven(value),
-        });
-      }
-    }
-  }
-  return issues;
-};
-
-/** With the `u` flag, a surrogate range matches only surrogates that are not part of a pair. */
-const loneSurrogate = /[\uD800-\uDFFF]/u;

@@ -23,6 +23,7 @@ import {
   type LoginFailures,
   nextAttemptAt,
 } from "../domain/LoginBackoff.ts";
+import { isStorableText } from "../domain/StorableText.ts";
 import { AccountStore } from "../ports/AccountStore.ts";
 import { Clock } from "../ports/Clock.ts";
 import { PasswordHasher } from "../ports/PasswordHasher.ts";
@@ -156,7 +157,10 @@ export const makePasswordLogins = (
 
   const check = (username: string, password: string) =>
     Effect.gen(function* () {
-      const account = yield* (yield* AccountStore).getAccount(username);
+      // A name no backend can store names no account: no lookup (PostgreSQL would refuse it).
+      const account = isStorableText(username)
+        ? yield* (yield* AccountStore).getAccount(username)
+        : Option.none<Account>();
       const stored = Option.isSome(account) ? account.value.passwordHash : undefined;
       const right = yield* checks.withPermit((yield* PasswordHasher).verify(password, stored));
       return right ? Option.getOrUndefined(account) : undefined;

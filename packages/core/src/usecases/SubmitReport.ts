@@ -26,6 +26,7 @@ import type { Principal } from "../domain/Principal.ts";
 import type { ReportingInterval } from "../domain/ReportingInterval.ts";
 import type { CsvSeparator, ReportFormat, ReportRequest } from "../domain/ReportRequest.ts";
 import type { ReportTask, TaskType } from "../domain/ReportTask.ts";
+import { storableTextRule, unstorableCharacter } from "../domain/StorableText.ts";
 import { newTask } from "../domain/TaskLifecycle.ts";
 import type { TenantFilter } from "../domain/Tenant.ts";
 import { formatTimeZoneSpec, type TimeZoneSpec, zoneSelection } from "../domain/TimeZoneSpec.ts";
@@ -209,6 +210,24 @@ const fieldNamer =
   (field) =>
     names?.[field] ?? field;
 
+/** What is wrong with an idempotency key: its length, or a character no backend can store. */
+const idempotencyKeyIssues = (key: string, field: string): Array<FieldIssue> => {
+  if (key.length < 1 || key.length > maxIdempotencyKeyLength) {
+    const expected = `1 to ${maxIdempotencyKeyLength} characters`;
+    return [{ field, expected, actual: describeGiven(key) }];
+  }
+  const unstorable = unstorableCharacter(key);
+  return unstorable === undefined
+    ? []
+    : [
+        {
+          field,
+          expected: `text with ${storableTextRule}`,
+          actual: `${describeGiven(key)} (${unstorable})`,
+        },
+      ];
+};
+
 /** Validates the input with the Schema, naming fields as the caller does. */
 const validateSubmission = (
   input: SubmitReportRequest,
@@ -218,15 +237,7 @@ const validateSubmission = (
   const decoded = decodeWithIssues(submitReportInputFor(options.fieldNames), input);
   const key = options.idempotencyKey;
   const keyIssues: Array<FieldIssue> =
-    key !== undefined && (key.length < 1 || key.length > maxIdempotencyKeyLength)
-      ? [
-          {
-            field: name("idempotencyKey"),
-            expected: `1 to ${maxIdempotencyKeyLength} characters`,
-            actual: describeGiven(key),
-          },
-        ]
-      : [];
+    key === undefined ? [] : idempotencyKeyIssues(key, name("idempotencyKey"));
   if (Result.isFailure(decoded) || keyIssues.length > 0) {
     // A request of no known type fails as a whole: it is the type that is wrong.
     const issues = Result.isFailure(decoded)

@@ -1,18 +1,20 @@
 /**
  * Each kind of fact on the wire, declared once: the JSON form a client sends and receives
  * (instants as ISO 8601 text with `Z` or an offset, an absent optional field meaning null),
- * decoded into the domain's value with the domain's own checks (ids of 1 to 128 characters,
- * a period ending after it starts). CSV records and files to import take the same form: a
- * record's cells are read into that JSON form (an empty optional cell is an absent field, a
- * count is digits) and decoded by the same Schema.
+ * decoded into the domain's value with the domain's own checks (ids of 1 to 128 characters and
+ * names of at most 1,024, both storable text that every backend keeps as given; a period ending
+ * after it starts). CSV records and files to import take the same form: a record's cells are
+ * read into that JSON form (an empty optional cell is an absent field, a count is digits) and
+ * decoded by the same Schema.
  *
  * The collections are named here once too: `tenants`, `vms`, `protection-periods`,
  * `organizations`, `users`, `license-events`.
  */
 import { Effect, Schema, SchemaAST } from "effect";
-import { FactId } from "../domain/FactId.ts";
+import { FactId, maxIdLength } from "../domain/FactId.ts";
 import { LicensedUser, LicenseEvent, LicenseEventKind, Organization } from "../domain/License.ts";
 import { ProtectionPeriod } from "../domain/ProtectionPeriod.ts";
+import { FactName, storableTextRule } from "../domain/StorableText.ts";
 import { Tenant, Vm } from "../domain/Tenant.ts";
 import { OffsetInstant } from "./InstantText.ts";
 
@@ -21,16 +23,18 @@ const absentIsNull = <S extends Schema.Top>(schema: S) =>
   Schema.NullOr(schema).pipe(Schema.withDecodingDefaultKey(Effect.succeed(null)));
 
 const reference = (what: string) =>
-  FactId.annotate({ description: `The id of an existing ${what} (1 to 128 characters)` });
+  FactId.annotate({
+    description: `The id of an existing ${what} (1 to ${maxIdLength} characters; ${storableTextRule})`,
+  });
 
 /** A tenant on the wire: `{id, name}`. */
-const tenantFields = { id: FactId, name: Schema.String };
+const tenantFields = { id: FactId, name: FactName };
 export const TenantWire = Schema.Struct(tenantFields)
   .pipe(Schema.decodeTo(Tenant))
   .annotate({ identifier: "Tenant" });
 
 /** A VM on the wire: `{id, name, tenantId?}`; no `tenantId` (or null) for a VM of no tenant. */
-const vmFields = { id: FactId, name: Schema.String, tenantId: absentIsNull(reference("tenant")) };
+const vmFields = { id: FactId, name: FactName, tenantId: absentIsNull(reference("tenant")) };
 export const VmWire = Schema.Struct(vmFields)
   .pipe(Schema.decodeTo(Vm))
   .annotate({ identifier: "Vm" });
@@ -49,7 +53,7 @@ export const ProtectionPeriodWire = Schema.Struct(periodFields)
 /** An organization on the wire: `{id, name, capacity, tenantId?}`. */
 const organizationFields = {
   id: FactId,
-  name: Schema.String,
+  name: FactName,
   capacity: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)).annotate({
     expected: "a whole number of at least 0",
     description: "How many users may hold a license (0 or more)",
@@ -61,7 +65,7 @@ export const OrganizationWire = Schema.Struct(organizationFields)
   .annotate({ identifier: "Organization" });
 
 /** A licensed user on the wire: `{id, name, organizationId}` (a name or an e-mail address). */
-const userFields = { id: FactId, name: Schema.String, organizationId: reference("organization") };
+const userFields = { id: FactId, name: FactName, organizationId: reference("organization") };
 export const LicensedUserWire = Schema.Struct(userFields)
   .pipe(Schema.decodeTo(LicensedUser))
   .annotate({ identifier: "LicensedUser" });

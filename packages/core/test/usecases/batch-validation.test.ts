@@ -1,7 +1,7 @@
 import { Result, Schema } from "effect";
 import { describe, expect, it } from "vitest";
 import { describeGiven } from "../../src/domain/GivenText.ts";
-import type { FieldIssue } from "../../src/index.ts";
+import { FactId, type FieldIssue } from "../../src/index.ts";
 import { decodeBatch } from "../../src/usecases/BatchValidation.ts";
 
 const Item = Schema.Struct({
@@ -42,21 +42,26 @@ describe("decodeBatch", () => {
     expect(issues[19]).toEqual({ field: "items[19].id", expected: "string", actual: "19" });
   });
 
+  /** An item whose id is a fact's id: storable text. */
+  const Fact = Schema.Struct({ id: FactId });
+
   it("reports at most 20 texts that cannot be stored as sent, the first ones", () => {
     const bad = Array.from({ length: 30 }, (_, i) => ({ id: `nul ${i}\u0000` }));
-    const issues = issuesOf(decodeBatch(Item, bad, "items"));
+    const issues = issuesOf(decodeBatch(Fact, bad, "items"));
     expect(issues).toHaveLength(20);
     expect(issues[0]).toEqual({
       field: "items[0].id",
-      expected: "well-formed Unicode text without U+0000",
-      actual: JSON.stringify("nul 0\u0000"),
+      expected: "text with no NUL (U+0000) and no lone surrogate (U+D800–U+DFFF)",
+      actual: `${JSON.stringify("nul 0\u0000")} (NUL (U+0000) at index 5)`,
     });
     expect(issues[19]?.field).toBe("items[19].id");
   });
 
   it("accepts characters beyond U+FFFF, whose surrogates come in pairs", () => {
-    expect(decodeBatch(Item, [{ id: "\u{1F600} ok" }], "items")).toMatchObject({ _tag: "Success" });
-    expect(issuesOf(decodeBatch(Item, [{ id: "\uDE00 low half" }], "items"))[0]?.field).toBe(
+    expect(decodeBatch(Fact, [{ id: "\u{1F600} ok" }], "items")).toEqual(
+      Result.succeed([{ id: "\u{1F600} ok" }]),
+    );
+    expect(issuesOf(decodeBatch(Fact, [{ id: "\uDE00 low half" }], "items"))[0]?.field).toBe(
       "items[0].id",
     );
   });

@@ -265,6 +265,34 @@ describe("submitReport", () => {
     expect(again).toEqual({ task: first.task, replayed: true });
   });
 
+  it("refuses an idempotency key no backend can store, naming it in the caller's words", async () => {
+    const world = makeTestWorld();
+    await world.run(seedProtection);
+    for (const [key, found] of [
+      ["k\u0000", "NUL (U+0000) at index 1"],
+      ["\udc00k", "a lone surrogate U+DC00 at index 0"],
+    ] as const) {
+      const error = await world.runFailure(
+        submitReport(admin, tenantReport, {
+          idempotencyKey: key,
+          fieldNames: { idempotencyKey: "Idempotency-Key" },
+        }),
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues).toEqual([
+        {
+          field: "Idempotency-Key",
+          expected: "text with no NUL (U+0000) and no lone surrogate (U+D800–U+DFFF)",
+          actual: `${JSON.stringify(key)} (${found})`,
+        },
+      ]);
+    }
+    const { task } = await world.run(
+      submitReport(admin, tenantReport, { idempotencyKey: "cle\u0301-😀" }),
+    );
+    expect(task.idempotencyKey).toBe("cle\u0301-😀");
+  });
+
   it("refuses the same idempotency key with a different input as a conflict", async () => {
     const world = makeTestWorld();
     await world.run(seedProtection);

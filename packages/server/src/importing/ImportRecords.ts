@@ -4,10 +4,10 @@
  * A row is the values of the kind's columns (`rowColumns`: the core's wire form's fields, in
  * the order it declares them): CSV cells (text, already trimmed; an empty cell is "no value")
  * or the properties of a JSON object. Ids and names are non-empty text (JSON numbers are
- * taken as their text), ids and references to them at most 128 characters, and all text
- * well-formed Unicode without U+0000; counts are whole numbers, 0 or more; instants are ISO
- * 8601 timestamps with `Z` or an offset, or epoch milliseconds (of the years 0000 to 9999, what
- * ISO text can write); a period
+ * taken as their text), ids and references to them at most 128 characters, names at most
+ * 1,024, and all text storable (the core's `isStorableText`: no lone surrogate, no U+0000);
+ * counts are whole numbers, 0 or more; instants are ISO 8601 timestamps with `Z` or an
+ * offset, or epoch milliseconds (of the years 0000 to 9999, what ISO text can write); a period
  * ends after it starts. A fact that passes is one the core's wire Schema of it accepts
  * (`factWireForms`, what JSON and CSV ingestion over HTTP decode with) — the property test
  * `importRecords.test.ts` holds these decoders to those Schemas, and to the core's ingestion
@@ -24,8 +24,12 @@ import {
   daysFromCivil,
   daysInMonth,
   factWireForms,
+  isStorableText,
+  maxIdLength,
+  maxNameLength,
   parseInstantInZone,
   quoteGiven,
+  storableTextRule,
 } from "@tally/core";
 import { Result } from "effect";
 import type { ImportKind } from "./ImportKinds.ts";
@@ -63,10 +67,9 @@ const describeValue = (value: unknown): string =>
 /** Decodes a row of the kind's columns, in order; throws a RowProblem for a bad value. */
 export type RowDecoder<A> = (row: ReadonlyArray<unknown>) => A;
 
-const idMaxLength = 128;
-const wellFormedExpected = "well-formed Unicode text without U+0000";
-const textExpected = "a non-empty text";
-const idExpected = `a non-empty text of at most ${idMaxLength} characters`;
+const wellFormedExpected = `text with ${storableTextRule}`;
+const nameExpected = `a non-empty text of at most ${maxNameLength} characters`;
+const idExpected = `a non-empty text of at most ${maxIdLength} characters`;
 const countExpected = "a whole number, 0 or more";
 /** What an instant may be. */
 export const instantExpected =
@@ -84,30 +87,31 @@ const latestInstant = 253_402_300_799_999;
 const epochMs = (n: number): number | undefined =>
   Number.isSafeInteger(n) && n >= earliestInstant && n <= latestInstant ? n : undefined;
 
-/** A lone surrogate: with the `u` flag, a surrogate range matches only unpaired ones. */
-const loneSurrogate = /[\uD800-\uDFFF]/u;
-
-/** Text a store keeps as given: no lone surrogate (UTF-8 has none), no NUL (PostgreSQL has none). */
-const checkWellFormed = (text: string, column: string): string => {
-  if (loneSurrogate.test(text) || text.includes("\u0000")) {
-    throw new RowProblem(column, wellFormedExpected, text);
+/**
+ * Non-empty storable text of at most `maxLength` code units (as the Schemas count); a JSON
+ * number is taken as its text.
+ */
+const boundedText = (
+  value: unknown,
+  column: string,
+  maxLength: number,
+  expected: string,
+): string => {
+  const text = typeof value === "number" ? String(value) : value;
+  if (typeof text !== "string" || text === "" || text.length > maxLength) {
+    throw new RowProblem(column, expected, value);
   }
+  if (!isStorableText(text)) throw new RowProblem(column, wellFormedExpected, text);
   return text;
 };
 
-/** Non-empty text; a JSON number is taken as its text. */
-const text = (value: unknown, column: string, expected = textExpected): string => {
-  if (typeof value === "string" && value !== "") return checkWellFormed(value, column);
-  if (typeof value === "number") return String(value);
-  throw new RowProblem(column, expected, value);
-};
+/** A name: non-empty storable text of at most 1,024 characters. */
+const nameText = (value: unknown, column: string): string =>
+  boundedText(value, column, maxNameLength, nameExpected);
 
-/** An id: non-empty text of at most 128 characters (UTF-16 code units, as the Schema counts). */
-const idText = (value: unknown, column: string): string => {
-  const id = text(value, column, idExpected);
-  if (id.length > idMaxLength) throw new RowProblem(column, idExpected, value);
-  return id;
-};
+/** An id, or a reference to one: non-empty storable text of at most 128 characters. */
+const idText = (value: unknown, column: string): string =>
+  boundedText(value, column, maxIdLength, idExpected);
 
 /** An id, or null when the value is missing or empty (a reference to no tenant). */
 const optionalId = (value: unknown, column: string): string | null =>
@@ -201,10 +205,10 @@ const optionalInstant = (value: unknown, column: string): number | null =>
 
 /** How each kind's rows are decoded (columns in the order of `rowColumns`). */
 export const rowDecoders: { readonly [K in ImportKind]: RowDecoder<FactOf[K]> } = {
-  tenants: (row) => ({ id: idText(row[0], "id"), name: text(row[1], "name") }),
+  tenants: (row) => ({ id: idText(row[0], "id"), name: nameText(row[1], "name") }),
   vms: (row) => ({
     id: idText(row[0], "id"),
-    name: text(row[1], "name"),
+    name: nameText(row[1], "name"),
     tenantId: optionalId(row[2], "tenantId"),
   }),
   "protection-periods": (row) => {
@@ -223,13 +227,13 @@ export const rowDecoders: { readonly [K in ImportKind]: RowDecoder<FactOf[K]> } 
   },
   organizations: (row) => ({
     id: idText(row[0], "id"),
-    name: text(row[1], "name"),
+    name: nameText(row[1], "name"),
     capacity: count(row[2], "capacity"),
     tenantId: optionalId(row[3], "tenantId"),
   }),
   users: (row) => ({
     id: idText(row[0], "id"),
-    name: text(row[1], "name"),
+    name: nameText(row[1], "name"),
     organizationId: idText(row[2], "organizationId"),
   }),
   "license-events": (row) => {

@@ -3,7 +3,7 @@
  * (tasks, reports), or just the id (facts listed by id), handed to clients as an opaque
  * base64url token so that they neither build nor depend on it.
  */
-import { describeGiven } from "@tally/core";
+import { describeGiven, isStorableText } from "@tally/core";
 import { Effect } from "effect";
 import { fieldProblem, type HttpProblem } from "../../problems/HttpProblem.ts";
 
@@ -16,7 +16,10 @@ export interface PagePosition {
 const encode = (parts: ReadonlyArray<unknown>): string =>
   Buffer.from(JSON.stringify(parts), "utf8").toString("base64url");
 
-/** Reads a token made by `encode` whose parts `read` accepts; anything else is a 400 on `cursor`. */
+/**
+ * Reads a token made by `encode` whose parts `read` accepts; anything else is a 400 on `cursor`
+ * (a forged token carrying an id no backend can store among them: it never reaches storage).
+ */
 const decode = <A>(
   token: string,
   read: (parts: ReadonlyArray<unknown>) => A | undefined,
@@ -46,7 +49,10 @@ export const encodeCursor = (position: PagePosition): string =>
 /** Reads a token made by `encodeCursor`. */
 export const decodeCursor = (token: string): Effect.Effect<PagePosition, HttpProblem> =>
   decode(token, ([createdAt, id, ...rest]) =>
-    rest.length === 0 && Number.isSafeInteger(createdAt) && typeof id === "string"
+    rest.length === 0 &&
+    Number.isSafeInteger(createdAt) &&
+    typeof id === "string" &&
+    isStorableText(id)
       ? { createdAt: createdAt as number, id }
       : undefined,
   );
@@ -56,4 +62,6 @@ export const encodeIdCursor = (id: string): string => encode([id]);
 
 /** Reads a token made by `encodeIdCursor`. */
 export const decodeIdCursor = (token: string): Effect.Effect<string, HttpProblem> =>
-  decode(token, ([id, ...rest]) => (rest.length === 0 && typeof id === "string" ? id : undefined));
+  decode(token, ([id, ...rest]) =>
+    rest.length === 0 && typeof id === "string" && isStorableText(id) ? id : undefined,
+  );
