@@ -412,6 +412,20 @@ describe("folding license events into a license overview", () => {
       expect(summaries[0]).toMatchObject({ newUsers: 1, revokedUsers: 1, licensedAtEnd: 1 });
     });
 
+    it("counts a user revoked twice within the interval once among the revoked users", () => {
+      const { lines, summaries } = run([
+        event("a", "assigned", 110),
+        event("a", "revoked", 120),
+        event("a", "assigned", 130),
+        event("a", "revoked", 140),
+      ]);
+      expect(lines.map((l) => [l.status, l.licensedSince, l.revokedAt])).toEqual([
+        ["Revoked", 110, 120],
+        ["Revoked", 130, 140],
+      ]);
+      expect(summaries[0]).toMatchObject({ newUsers: 1, revokedUsers: 1, licensedAtEnd: 0 });
+    });
+
     it("ignores a repeated assignment and a revocation of an unlicensed user", () => {
       const { lines } = run([
         event("a", "revoked", 105),
