@@ -254,7 +254,9 @@ describe.concurrent("tally report, import and users add", { timeout: processTest
     writeFileSync(join(cwd, "tenants.csv"), "id,name\nt1,One\nt2,\n");
     const run = await runTally(["import", "tenants", "tenants.csv"], { cwd });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('tenants.csv row 3, name: expected a non-empty text, got ""');
+    expect(run.stderr).toContain(
+      'tenants.csv row 3, name: expected a non-empty text of at most 1024 characters, got ""',
+    );
   });
 
   it("refuses a file that is neither CSV nor JSON", async () => {
