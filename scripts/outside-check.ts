@@ -259,6 +259,52 @@ const tallyCommand = (): void => {
   if (reports.filter((name) => name.endsWith(".pdf")).length < 2) {
     fail(`demo-report wrote ${reports.join(", ")}`);
   }
+  tallyOnPostgres(tally);
+};
+
+/**
+ * The executable against PostgreSQL (TALLY_TEST_POSTGRES_URL, as the tests use; CI sets it):
+ * facts imported from CSV files into a schema of its own, then a CSV and a PDF report of them.
+ * The executable is a bundle (scripts/bundle-cli.ts): this proves the PostgreSQL driver in it
+ * and the modules it leaves to node_modules (better-sqlite3, pdfkit, the fonts) work installed.
+ */
+const tallyOnPostgres = (tally: string): void => {
+  const url = process.env.TALLY_TEST_POSTGRES_URL;
+  if (url === undefined || url === "") {
+    console.log("(TALLY_TEST_POSTGRES_URL is not set: the executable was not tried on PostgreSQL)");
+    return;
+  }
+  step("the tally executable on PostgreSQL: import, then a CSV and a PDF report");
+  const schema = `tally_outside_${process.pid}`;
+  const env = { ...process.env, TALLY_STORAGE: `${url}?schema=${schema}` };
+  const files: ReadonlyArray<readonly [string, string]> = [
+    ["tenants", "id,name\nacme,Acme GmbH\n"],
+    ["vms", "id,name,tenantId\nvm-1,web-01,acme\nvm-2,db-01,acme\n"],
+    [
+      "protection-periods",
+      "id,vmId,start,end\np-1,vm-1,2025-01-03T00:00:00Z,2025-02-01T00:00:00Z\n" +
+        "p-2,vm-2,2025-01-10T12:00:00Z,\n",
+    ],
+  ];
+  try {
+    for (const [kind, text] of files) {
+      writeFileSync(join(scratch, `${kind}.csv`), text);
+      run(tally, ["import", kind, `${kind}.csv`], { cwd: scratch, env });
+    }
+    for (const format of ["csv", "pdf"]) {
+      const out = `postgres-report.${format}`;
+      const args = ["report", "tenants", "--from", "2025-01-01", "--to", "2025-03-01"];
+      run(tally, [...args, "--format", format, "--out", out], { cwd: scratch, env });
+    }
+    const csv = readFileSync(join(scratch, "postgres-report.csv"), "utf8");
+    if (!csv.includes("web-01") || !csv.includes("db-01"))
+      fail(`the PostgreSQL report holds:\n${csv}`);
+    const pdf = readFileSync(join(scratch, "postgres-report.pdf"));
+    if (pdf.subarray(0, 5).toString() !== "%PDF-") fail("the PostgreSQL PDF report is no PDF");
+    console.log(csv.trim());
+  } finally {
+    spawnSync("psql", [url, "-X", "-q", "-c", `drop schema if exists "${schema}" cascade`]);
+  }
 };
 
 /** Textual bugs planted into the JSON-file TaskStore; the contract suite must catch each. */
