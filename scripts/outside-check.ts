@@ -110,14 +110,12 @@ const packDir = mkdtempSync(join(tmpdir(), "tally-packs-"));
 const scratch = mkdtempSync(join(tmpdir(), "tally-outside-"));
 
 const buildAndPack = (): Array<string> => {
-  step("build every package (tsc → dist/)");
-  for (const dir of buildOrder()) {
-    run(process.execPath, [join(root, "scripts/build-package.ts")], { cwd: dir });
-  }
-  step("pack every package with pnpm");
   if (pnpm === undefined || !existsSync(pnpm)) {
     fail("run this through pnpm (`npx -y pnpm@12.21.0 run outside-check`): it packs with pnpm");
   }
+  step("build every package with its own build script (tsc → dist/; the tally executable bundled)");
+  for (const dir of buildOrder()) run(pnpm as string, ["run", "build"], { cwd: dir });
+  step("pack every package with pnpm");
   const tarballs: Array<string> = [];
   for (const dir of packageDirs) {
     const output = run(pnpm as string, ["pack", "--pack-destination", packDir], { cwd: dir });
@@ -253,6 +251,7 @@ const tallyCommand = (): void => {
   step("the tally executable from node_modules/.bin");
   const tally = join(scratch, "node_modules/.bin/tally");
   console.log(run(tally, ["--version"], { cwd: scratch }).trim());
+  tallyIsBundled(tally);
   const output = run(tally, ["demo-report", "--dir", "tally-demo"], { cwd: scratch });
   console.log(output.trim().split("\n").slice(-6).join("\n"));
   const reports = readdirSync(join(scratch, "tally-demo/reports"));
@@ -260,6 +259,38 @@ const tallyCommand = (): void => {
     fail(`demo-report wrote ${reports.join(", ")}`);
   }
   tallyOnPostgres(tally);
+};
+
+/**
+ * The installed executable is the bundle (scripts/bundle-cli.ts), not the compiled modules one by
+ * one: `tally report … --help` must load none of effect's or kysely's modules from node_modules.
+ */
+const tallyIsBundled = (tally: string): void => {
+  const recorder = join(scratch, "record-loads.mjs");
+  const list = join(scratch, "loaded.txt");
+  writeFileSync(
+    recorder,
+    [
+      'import { writeFileSync } from "node:fs";',
+      'import { registerHooks } from "node:module";',
+      "const urls = [];",
+      "registerHooks({ load: (url, context, next) => (urls.push(url), next(url, context)) });",
+      `process.on("exit", () => writeFileSync(${JSON.stringify(list)}, urls.join("\\n")));`,
+      "",
+    ].join("\n"),
+  );
+  run(tally, ["report", "tenants", "--help"], {
+    cwd: scratch,
+    env: { ...process.env, NODE_OPTIONS: `--import=${recorder}` },
+  });
+  const loaded = readFileSync(list, "utf8").split("\n");
+  const unbundled = loaded.filter((url) => /\/node_modules\/(effect|kysely)\//.test(url));
+  console.log(`tally report tenants --help loaded ${loaded.length} modules`);
+  if (unbundled.length > 0 || loaded.length > 50) {
+    fail(
+      `the tally executable is not bundled: it loaded ${loaded.length} modules, e.g. ${unbundled[0]}`,
+    );
+  }
 };
 
 /**
