@@ -110,14 +110,12 @@ const packDir = mkdtempSync(join(tmpdir(), "tally-packs-"));
 const scratch = mkdtempSync(join(tmpdir(), "tally-outside-"));
 
 const buildAndPack = (): Array<string> => {
-  step("build every package (tsc → dist/)");
-  for (const dir of buildOrder()) {
-    run(process.execPath, [join(root, "scripts/build-package.ts")], { cwd: dir });
-  }
-  step("pack every package with pnpm");
   if (pnpm === undefined || !existsSync(pnpm)) {
     fail("run this through pnpm (`npx -y pnpm@12.21.0 run outside-check`): it packs with pnpm");
   }
+  step("build every package with its own build script (tsc → dist/; the tally executable bundled)");
+  for (const dir of buildOrder()) run(pnpm as string, ["run", "build"], { cwd: dir });
+  step("pack every package with pnpm");
   const tarballs: Array<string> = [];
   for (const dir of packageDirs) {
     const output = run(pnpm as string, ["pack", "--pack-destination", packDir], { cwd: dir });
@@ -253,11 +251,90 @@ const tallyCommand = (): void => {
   step("the tally executable from node_modules/.bin");
   const tally = join(scratch, "node_modules/.bin/tally");
   console.log(run(tally, ["--version"], { cwd: scratch }).trim());
+  tallyIsBundled(tally);
   const output = run(tally, ["demo-report", "--dir", "tally-demo"], { cwd: scratch });
   console.log(output.trim().split("\n").slice(-6).join("\n"));
   const reports = readdirSync(join(scratch, "tally-demo/reports"));
   if (reports.filter((name) => name.endsWith(".pdf")).length < 2) {
     fail(`demo-report wrote ${reports.join(", ")}`);
+  }
+  tallyOnPostgres(tally);
+};
+
+/**
+ * The installed executable is the bundle (scripts/bundle-cli.ts), not the compiled modules one by
+ * one: `tally report … --help` must load none of effect's or kysely's modules from node_modules.
+ */
+const tallyIsBundled = (tally: string): void => {
+  const recorder = join(scratch, "record-loads.mjs");
+  const list = join(scratch, "loaded.txt");
+  writeFileSync(
+    recorder,
+    [
+      'import { writeFileSync } from "node:fs";',
+      'import { registerHooks } from "node:module";',
+      "const urls = [];",
+      "registerHooks({ load: (url, context, next) => (urls.push(url), next(url, context)) });",
+      `process.on("exit", () => writeFileSync(${JSON.stringify(list)}, urls.join("\\n")));`,
+      "",
+    ].join("\n"),
+  );
+  run(tally, ["report", "tenants", "--help"], {
+    cwd: scratch,
+    env: { ...process.env, NODE_OPTIONS: `--import=${recorder}` },
+  });
+  const loaded = readFileSync(list, "utf8").split("\n");
+  const unbundled = loaded.filter((url) => /\/node_modules\/(effect|kysely)\//.test(url));
+  console.log(`tally report tenants --help loaded ${loaded.length} modules`);
+  if (unbundled.length > 0 || loaded.length > 50) {
+    fail(
+      `the tally executable is not bundled: it loaded ${loaded.length} modules, e.g. ${unbundled[0]}`,
+    );
+  }
+};
+
+/**
+ * The executable against PostgreSQL (TALLY_TEST_POSTGRES_URL, as the tests use; CI sets it):
+ * facts imported from CSV files into a schema of its own, then a CSV and a PDF report of them.
+ * The executable is a bundle (scripts/bundle-cli.ts): this proves the PostgreSQL driver in it
+ * and the modules it leaves to node_modules (better-sqlite3, pdfkit, the fonts) work installed.
+ */
+const tallyOnPostgres = (tally: string): void => {
+  const url = process.env.TALLY_TEST_POSTGRES_URL;
+  if (url === undefined || url === "") {
+    console.log("(TALLY_TEST_POSTGRES_URL is not set: the executable was not tried on PostgreSQL)");
+    return;
+  }
+  step("the tally executable on PostgreSQL: import, then a CSV and a PDF report");
+  const schema = `tally_outside_${process.pid}`;
+  const env = { ...process.env, TALLY_STORAGE: `${url}?schema=${schema}` };
+  const files: ReadonlyArray<readonly [string, string]> = [
+    ["tenants", "id,name\nacme,Acme GmbH\n"],
+    ["vms", "id,name,tenantId\nvm-1,web-01,acme\nvm-2,db-01,acme\n"],
+    [
+      "protection-periods",
+      "id,vmId,start,end\np-1,vm-1,2025-01-03T00:00:00Z,2025-02-01T00:00:00Z\n" +
+        "p-2,vm-2,2025-01-10T12:00:00Z,\n",
+    ],
+  ];
+  try {
+    for (const [kind, text] of files) {
+      writeFileSync(join(scratch, `${kind}.csv`), text);
+      run(tally, ["import", kind, `${kind}.csv`], { cwd: scratch, env });
+    }
+    for (const format of ["csv", "pdf"]) {
+      const out = `postgres-report.${format}`;
+      const args = ["report", "tenants", "--from", "2025-01-01", "--to", "2025-03-01"];
+      run(tally, [...args, "--format", format, "--out", out], { cwd: scratch, env });
+    }
+    const csv = readFileSync(join(scratch, "postgres-report.csv"), "utf8");
+    if (!csv.includes("web-01") || !csv.includes("db-01"))
+      fail(`the PostgreSQL report holds:\n${csv}`);
+    const pdf = readFileSync(join(scratch, "postgres-report.pdf"));
+    if (pdf.subarray(0, 5).toString() !== "%PDF-") fail("the PostgreSQL PDF report is no PDF");
+    console.log(csv.trim());
+  } finally {
+    spawnSync("psql", [url, "-X", "-q", "-c", `drop schema if exists "${schema}" cascade`]);
   }
 };
 

@@ -37,7 +37,13 @@ import {
   verdicts,
 } from "./wholeProcess/Measure.ts";
 import { forgetMigrationsAfter, postgresStorage, sqliteStorage } from "./wholeProcess/Storages.ts";
-import { beforeEntry, srcEntry, type TallyEntry, tallyArgs } from "./wholeProcess/TallyEntries.ts";
+import {
+  beforeEntry,
+  distEntry,
+  srcEntry,
+  type TallyEntry,
+  tallyArgs,
+} from "./wholeProcess/TallyEntries.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
 const dataDir = join(root, "bench-data");
@@ -47,6 +53,7 @@ const runs = Math.max(1, Number(process.env.TALLY_BENCH_RUNS ?? 5));
 const postgresUrl =
   process.env.TALLY_BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const before = beforeEntry();
+const dist = distEntry();
 /** The last migration of the checkout `before` names (fb08088: the first release's one). */
 const lastMigrationBefore = process.env.TALLY_BENCH_BEFORE_MIGRATION ?? "0001_initial_schema";
 const tallySchema = "tally_bench_import";
@@ -134,6 +141,9 @@ for (const size of sizes) {
         }),
     },
     { name: "Tally SQLite", run: tallyImport(srcEntry, "SQLite", true) },
+    ...(dist === undefined
+      ? []
+      : [{ name: "dist SQLite", run: tallyImport(dist, "SQLite", false) }]),
     ...(before !== undefined && size === Math.min(...sizes)
       ? [{ name: "before SQLite", run: tallyImport(before, "SQLite", false) }]
       : []),
@@ -154,6 +164,9 @@ for (const size of sizes) {
       },
     },
     { name: "Tally PostgreSQL", run: tallyImport(srcEntry, "PostgreSQL", true) },
+    ...(dist === undefined
+      ? []
+      : [{ name: "dist PostgreSQL", run: tallyImport(dist, "PostgreSQL", false) }]),
     ...(before !== undefined && size === Math.min(...sizes)
       ? [{ name: "before PostgreSQL", run: tallyImport(before, "PostgreSQL", false) }]
       : []),
@@ -180,6 +193,7 @@ for (const size of sizes) {
     for (const [name, title, judged] of [
       [`Tally ${backend}`, `\`tally import\` on ${backend}, ${label}`, true],
       [`Tally ${backend} re-send`, `the same file again, ${label}`, true],
+      [`dist ${backend}`, `\`tally import\` (dist) on ${backend}, ${label}`, true],
       [`before ${backend}`, `before: \`tally import periods\` on ${backend}, ${label}`, false],
     ] as const) {
       const s = summaries.get(name);

@@ -8,13 +8,14 @@
  * turn:
  * - `sqlite3 -csv` printing the year-2025 rows (clipped, formatted, ordered) to a file;
  * - `tally report tenants --from 2025-01-01 --to 2026-01-01 --out FILE` on that file;
- * - a `tally worker` process taking the same report from the queue (see WorkerRun.ts);
+ * - a `tally worker` process (the built one, as installed, when there is a build) taking the
+ *   same report from the queue (see WorkerRun.ts);
  * - `psql -c "COPY (…) TO STDOUT WITH CSV"` of the same rows from PostgreSQL;
  * - the same `tally report` and `tally worker` on PostgreSQL;
  * and, with TALLY_BENCH_BEFORE=<another checkout>, that checkout's `tally report` beside this
- * one's (on the smallest size), and when `pnpm build` has made one, the built `tally` (dist/,
- * what a registry install runs) beside the sources. Then PDF reports of ~10k and ~100k rows (the big tenant) through `tally report` on
- * SQLite.
+ * one's (on the smallest size), and the built `tally` (dist/: the bundled executable a registry
+ * install runs, built first when stale; TALLY_BENCH_BUILD=0 skips it) beside the sources. Then
+ * PDF reports of ~10k and ~100k rows (the big tenant) through `tally report` on SQLite.
  *
  * Every case is a whole process timed by GNU time (the worker: from its start to its "task
  * finished" log line), with its peak RSS. The table prints medians of the runs, ratios to the
@@ -191,7 +192,7 @@ for (const size of sizes) {
     {
       name: `worker ${storage.name}`,
       run: async () => {
-        const sample = await workerRun(srcEntry, storage, { format: "csv", ...YEAR_2025 });
+        const sample = await workerRun(dist ?? srcEntry, storage, { format: "csv", ...YEAR_2025 });
         storage.clean();
         return sample;
       },
@@ -239,7 +240,10 @@ for (const size of sizes) {
       [`Tally ${backend}`, `\`tally report\` CSV on ${backend}, ${label}`],
       [`before ${backend}`, `before: \`tally report\` CSV on ${backend}, ${label}`],
       [`dist ${backend}`, `\`tally report\` (dist) CSV on ${backend}, ${label}`],
-      [`worker ${backend}`, `\`tally worker\` CSV on ${backend}, ${label}`],
+      [
+        `worker ${backend}`,
+        `\`tally worker\`${dist === undefined ? "" : " (dist)"} CSV on ${backend}, ${label}`,
+      ],
     ] as const) {
       const s = summaries.get(name);
       if (s === undefined) continue;

@@ -48,7 +48,10 @@ export class LicenseStore extends Context.Service<
       filter: OrganizationFilter,
       until: Instant,
     ) => Stream.Stream<LicenseEventRow, StorageError>;
-    /** How many rows `streamEvents` would yield (for progress). */
+    /**
+     * How many rows `streamEvents` would yield (for progress). A report asks for it as its
+     * stream starts and reads rows while it counts, so it may run beside an open stream.
+     */
     readonly countEvents: (
       filter: OrganizationFilter,
       until: Instant,

@@ -29,7 +29,10 @@ export class ProtectionPeriodStore extends Context.Service<
       interval: ReportingInterval,
       filter: TenantFilter,
     ) => Stream.Stream<PeriodRow, StorageError>;
-    /** How many rows `streamOverlapping` would yield (for progress). */
+    /**
+     * How many rows `streamOverlapping` would yield (for progress). A report asks for it as its
+     * stream starts and reads rows while it counts, so it may run beside an open stream.
+     */
     readonly countOverlapping: (
       interval: ReportingInterval,
       filter: TenantFilter,

@@ -39,18 +39,31 @@ export interface ReportSource<Content> {
 /**
  * Counts rows read and estimates progress. The renderer may read the store more than once (a
  * PDF reads the summaries, then the lines), so `passes` scales the expected total; progress
- * stays below 100 until the report is stored.
+ * stays below 100 until the report is stored. The expected total comes from a count of the
+ * store's rows that runs beside the first pass (see `metered`); until it has answered,
+ * progress is 0.
  */
 class RowMeter {
   private seen = 0;
   private nextCheckpointAt: number;
   private readonly every: number;
-  private readonly expected: number;
+  private readonly passes: number;
+  private expected: number | undefined;
 
-  constructor(every: number, expectedRows: number, passes: number) {
+  constructor(every: number, passes: number) {
     this.every = Math.max(1, every);
     this.nextCheckpointAt = this.every;
-    this.expected = Math.max(1, expectedRows * passes);
+    this.passes = passes;
+  }
+
+  /** Whether the store's rows have been counted. */
+  get counted(): boolean {
+    return this.expected !== undefined;
+  }
+
+  /** Takes the count of the store's rows (of one pass). */
+  expect(rows: number): void {
+    this.expected = Math.max(1, rows * this.passes);
   }
 
   /** Adds rows; true when a checkpoint is due. */
@@ -62,20 +75,45 @@ class RowMeter {
   }
 
   progress(): number {
+    if (this.expected === undefined) return 0;
     return Math.min(99, Math.floor((this.seen * 100) / this.expected));
   }
 }
 
-/** Wraps a store stream so that the meter sees each chunk before it goes downstream. */
-const metered = <A, E, R>(
+/**
+ * Wraps a store stream so that the meter sees each chunk before it goes downstream. While the
+ * meter has no count yet, `count` runs beside the stream, in a fiber of the stream's own scope:
+ * the database counts on one connection while it streams on another, instead of the report
+ * waiting for the count first (on PostgreSQL ~0.1 s per million rows). A count that fails only
+ * leaves progress at 0: the stream reads the same rows and reports its own errors. The count's
+ * fiber gets its turn before the first row is pulled, so that a store that answers without
+ * waiting (in memory, SQLite) has counted by then.
+ */
+const metered = <A, E, R, R2>(
   rows: Stream.Stream<A, E, R>,
   meter: RowMeter,
   checkpoint: Checkpoint,
-): Stream.Stream<A, E, R> =>
-  Stream.mapArrayEffect(rows, (chunk) =>
-    meter.add(chunk.length)
-      ? Effect.as(checkpoint(meter.progress()), chunk)
-      : Effect.succeed(chunk),
+  count: Effect.Effect<number, StorageError, R2>,
+): Stream.Stream<A, E, R | R2> =>
+  Stream.unwrap(
+    Effect.gen(function* () {
+      if (!meter.counted) {
+        yield* Effect.forkScoped(
+          count.pipe(
+            Effect.tap((n) => Effect.sync(() => meter.expect(n))),
+            Effect.catch((error) =>
+              Effect.logWarning("rows not counted: progress stays at 0 until the end", error),
+            ),
+          ),
+        );
+        yield* Effect.yieldNow;
+      }
+      return Stream.mapArrayEffect(rows, (chunk) =>
+        meter.add(chunk.length)
+          ? Effect.as(checkpoint(meter.progress()), chunk)
+          : Effect.succeed(chunk),
+      );
+    }),
   );
 
 /** Passes over the store a rendering makes: a PDF has both the summary and the detail. */
@@ -95,8 +133,7 @@ export const tenantReportSource = (
   Effect.gen(function* () {
     const periods = yield* ProtectionPeriodStore;
     const { interval, tenant: filter } = request;
-    const expected = yield* periods.countOverlapping(interval, filter);
-    const meter = new RowMeter(options.progressEveryRows, expected, passesOf(request.format));
+    const meter = new RowMeter(options.progressEveryRows, passesOf(request.format));
     const tenantName =
       filter._tag === "OneTenant"
         ? Option.match(yield* (yield* TenantDirectory).getTenant(filter.tenantId), {
@@ -107,7 +144,12 @@ export const tenantReportSource = (
     const merge = { interval, generatedAt };
     const lines = () =>
       mergePeriodRows(
-        metered(periods.streamOverlapping(interval, filter), meter, options.checkpoint),
+        metered(
+          periods.streamOverlapping(interval, filter),
+          meter,
+          options.checkpoint,
+          periods.countOverlapping(interval, filter),
+        ),
         merge,
       );
     let lineCount = 0;
@@ -151,12 +193,16 @@ export const licenseOverviewSource = (
     const licenses = yield* LicenseStore;
     const { interval, organizations: filter } = request;
     const organizations = yield* allOrganizations(filter);
-    // Events before the interval tell who is licensed when it begins, so read from the start.
-    const expected = yield* licenses.countEvents(filter, interval.end);
-    const meter = new RowMeter(options.progressEveryRows, expected, passesOf(request.format));
+    const meter = new RowMeter(options.progressEveryRows, passesOf(request.format));
     const fold = { interval, organizations };
+    // Events before the interval tell who is licensed when it begins, so read from the start.
     const events = () =>
-      metered(licenses.streamEvents(filter, interval.end), meter, options.checkpoint);
+      metered(
+        licenses.streamEvents(filter, interval.end),
+        meter,
+        options.checkpoint,
+        licenses.countEvents(filter, interval.end),
+      );
     let userCount = 0;
     let summaryCount = 0;
     const content: LicenseOverviewContent = {

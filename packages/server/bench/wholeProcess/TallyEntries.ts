@@ -4,12 +4,13 @@
  *
  * - `src`: this checkout's `packages/server/src/bin/tally.ts`, type-stripped by Node (what
  *   `pnpm tally` runs in the workspace);
- * - `dist`: `packages/server/dist/bin/tally.js` once the packages are built (what a registry
- *   install runs); measured only when it exists;
+ * - `dist`: `packages/server/dist/bin/tally.js`, the bundled executable a registry install runs
+ *   (scripts/bundle-cli.ts), built first when it is missing or stale;
  * - `before`: another checkout's `src` entry, named by `TALLY_BENCH_BEFORE` (e.g. a worktree at
  *   the commit before a change), run side by side with this one.
  */
-import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -63,9 +64,37 @@ export const entryEnv = (entry: TallyEntry): Readonly<Record<string, string>> =>
         }
       : {};
 
-/** This checkout's built `tally`, if the packages have been built. */
+/** The newest modification time of the files under `dir` (0 when there is none). */
+const newestUnder = (dir: string): number =>
+  readdirSync(dir, { withFileTypes: true, recursive: true }).reduce((newest, entry) => {
+    if (!entry.isFile()) return newest;
+    return Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }, 0);
+
+/**
+ * This checkout's built `tally` (the bundled executable a registry install runs), built first
+ * with `pnpm build` when it is missing or older than a package's sources or manifest, so that
+ * the figures are of this checkout. TALLY_BENCH_BUILD=0 skips the build (and the entry, when
+ * there is no build).
+ */
 export const distEntry = (): TallyEntry | undefined => {
   const entry = join(root, "packages/server/dist/bin/tally.js");
+  const packages = readdirSync(join(root, "packages")).map((name) => join(root, "packages", name));
+  const sources = Math.max(
+    ...packages.flatMap((dir) => [
+      newestUnder(join(dir, "src")),
+      statSync(join(dir, "package.json")).mtimeMs,
+    ]),
+  );
+  const stale = !existsSync(entry) || statSync(entry).mtimeMs < sources;
+  if (stale && process.env.TALLY_BENCH_BUILD !== "0") {
+    console.log("building the packages (pnpm build) for the installed `tally`…");
+    const build = spawnSync("npx", ["-y", "pnpm@12.21.0", "build"], {
+      cwd: root,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    if (build.status !== 0) throw new Error(`pnpm build exited with ${build.status}`);
+  }
   return existsSync(entry)
     ? { name: "Tally (dist)", node: process.execPath, entry, periodsKind: "protection-periods" }
     : undefined;
