@@ -65,21 +65,30 @@ export const makeReportFileTee = (
     const temporary = `${path}.${process.pid}.partial`;
     /** Set when the file could not be written: the content then only goes to the store. */
     let failed = false;
+    /**
+     * The file's write of the previous batch. It runs while the batch goes on to the store and
+     * the next one is made, instead of each batch waiting for the file first; one write at most
+     * is in flight (the batches are not reused, so holding one is safe).
+     */
+    let writing: Promise<void> = Promise.resolve();
     const tee = <C extends ReadonlyArray<Uint8Array>>(
       handle: FileHandle | undefined,
       chunks: C,
     ): Effect.Effect<C> =>
       handle === undefined || failed
         ? Effect.succeed(chunks)
-        : Effect.promise(() =>
-            handle.writev(chunks).then(
-              () => chunks,
-              () => {
-                failed = true;
-                return chunks;
-              },
-            ),
-          );
+        : Effect.promise(async () => {
+            await writing;
+            if (!failed) {
+              writing = handle.writev(chunks).then(
+                () => undefined,
+                () => {
+                  failed = true;
+                },
+              );
+            }
+            return chunks;
+          });
     return Effect.acquireUseRelease(
       Effect.promise(() =>
         mkdir(dirname(path), { recursive: true })
@@ -93,9 +102,12 @@ export const makeReportFileTee = (
         }),
       (handle, exit) =>
         Effect.promise(async () => {
-          if (handle !== undefined) await closeQuietly(handle);
+          if (handle === undefined) return;
+          await writing;
+          await closeQuietly(handle);
         }).pipe(
-          Effect.andThen(
+          // Decided once the last write has ended: it may have failed.
+          Effect.andThen(() =>
             Exit.isSuccess(exit) && handle !== undefined && !failed
               ? Effect.sync(() => {
                   if (written !== undefined) leftovers.add(written.temporary);
