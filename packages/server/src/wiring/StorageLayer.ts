@@ -11,16 +11,27 @@ import { Effect, Layer } from "effect";
 import type { StorageLocation } from "../config/TallyConfig.ts";
 
 /**
- * The storage the location names. A SQLite file's directory is created first, so the default
- * `./.tally/tally.sqlite` works on a fresh clone.
+ * Connections of a PostgreSQL pool for a process running `workers` reports at once: a running
+ * report holds up to three (its rows' stream, its stored bytes and, at its start, the count of
+ * its rows), and the API, the sweeper and the task updates need a few more; never fewer than
+ * the pool's default of 10.
+ */
+export const postgresPoolSize = (workers: number): number => Math.max(10, 3 * workers + 4);
+
+/**
+ * The storage the location names, sized for `workers` reports at once (PostgreSQL's pool). A
+ * SQLite file's directory is created first, so the default `./.tally/tally.sqlite` works on a
+ * fresh clone.
  */
 export const storageLayer = (
   location: StorageLocation,
+  workers = 0,
 ): Layer.Layer<StorageServices, StorageError> =>
   location._tag === "Postgres"
     ? PostgresStorage.layer({
         connectionString: location.connectionString,
         schema: location.schema,
+        poolSize: postgresPoolSize(workers),
       })
     : Layer.unwrap(
         Effect.sync(() => {

@@ -43,7 +43,7 @@ export const tallySettingsOf = (config: TallyConfig): TallySettingsShape => ({
 /** Every service the use cases need, wired from the configuration. */
 export const makeTallyLayer = (config: TallyConfig): Layer.Layer<TallyServices, StorageError> =>
   Layer.mergeAll(
-    storageLayer(config.storage),
+    storageLayer(config.storage, config.workers),
     ReportRenderersLive,
     RandomIdGeneratorLayer,
     ScryptPasswordHasher.layer,
