@@ -170,6 +170,21 @@ describe("submitReport's validation", () => {
     );
   });
 
+  it("replays a request that spells out the defaults it left out the first time", async () => {
+    const world = makeTestWorld();
+    await world.run(seedProtection);
+    const cases: ReadonlyArray<[SubmitReportInput, SubmitReportInput]> = [
+      [tenantReport, { ...tenantReport, variant: "detail", columns: "vendor", separator: ";" }],
+      [overview, { ...overview, variant: "users", separator: ";" }],
+    ];
+    for (const [i, [implicit, explicit]] of cases.entries()) {
+      const key = `defaults-${i}`;
+      const first = await world.run(submitReport(admin, implicit, { idempotencyKey: key }));
+      const again = await world.run(submitReport(admin, explicit, { idempotencyKey: key }));
+      expect(again).toEqual({ task: first.task, replayed: true });
+    }
+  });
+
   describe("tells the caller what each field should have been", () => {
     const issuesOf = async (input: unknown) =>
       (
@@ -251,7 +266,13 @@ describe("submitReport's validation", () => {
     });
 
     it("for a zone it does not accept, of either report type", async () => {
-      for (const zone of [{ _tag: "Fixed", offsetMinutes: 15 * 60 }, { _tag: "Mars" }, "UTC"]) {
+      // Offsets beyond UTC-12:00 and UTC+14:00 are well-formed specs that no API text names.
+      for (const zone of [
+        { _tag: "Offset", minutes: 15 * 60 },
+        { _tag: "Offset", minutes: -13 * 60 },
+        { _tag: "Fixed", offsetMinutes: 60 },
+        "UTC",
+      ]) {
         for (const base of [tenantReport, overview]) {
           expect(await issuesOf({ ...base, zone })).toEqual([
             { field: "zone", expected: zones, actual: JSON.stringify(zone) },
