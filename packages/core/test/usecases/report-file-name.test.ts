@@ -67,5 +67,9 @@ describe("the file name of a report", () => {
         "pdf",
       ),
     ).toBe("license-overview-id_..-20240101-20241231.pdf");
+    const long = "t".repeat(100);
+    expect(
+      reportFileName(tenantReport({ tenant: { _tag: "OneTenant", tenantId: long } }), "csv"),
+    ).toBe(`tenant-protection-${"t".repeat(64)}-20240101-20241231.csv`);
   });
 });
