@@ -22,7 +22,7 @@ const options: PasswordLoginOptions = {
  * A world with accounts `alice` and `bob` (password: their name) and a hasher that counts its
  * checks, and how many ran at once: `hash:<password>` is the stored form.
  */
-const world = () => {
+const world = (onVerify: () => void = () => {}) => {
   const clock = ManualClock.make(t0);
   const counts = { checks: 0, running: 0, mostAtOnce: 0 };
   const hasher = PasswordHasher.of({
@@ -30,6 +30,7 @@ const world = () => {
     verify: (password, stored) =>
       Effect.gen(function* () {
         counts.checks++;
+        onVerify();
         counts.running++;
         counts.mostAtOnce = Math.max(counts.mostAtOnce, counts.running);
         yield* Effect.sleep("3 millis");
@@ -216,5 +217,19 @@ describe("throttled password logins", () => {
         expect(yield* logins.throttledUntil("bob", undefined)).toBeUndefined();
       }),
     );
+  });
+
+  it("holds an attempt being checked as a record of its name and address until it is settled", async () => {
+    const during: Array<number> = [];
+    const logins = makePasswordLogins(options);
+    const { run } = world(() => during.push(logins.recordCount()));
+    await run(logins.attempt("alice", "alice", "10.0.0.1"));
+    await run(logins.attempt("alice", "wrong", "10.0.0.1"));
+    // While checked: the two pending entries; after a failure: the name's and the address's.
+    expect(during).toEqual([2, 2]);
+    expect(logins.recordCount()).toBe(2);
+    await run(logins.attempt("bob", "bob", undefined));
+    expect(during.at(-1)).toBe(3);
+    expect(logins.recordCount()).toBe(2);
   });
 });
