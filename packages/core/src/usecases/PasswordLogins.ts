@@ -106,7 +106,10 @@ const boundedRecords = (maxRecords: number) => {
 /** Makes the throttled logins of one process. */
 export const makePasswordLogins = (
   options: PasswordLoginOptions = defaultPasswordLoginOptions,
-): PasswordLogins & { readonly recordCount: () => number } => {
+): PasswordLogins & {
+  /** Entries held: failure records of names and addresses, and attempts being checked. */
+  readonly recordCount: () => number;
+} => {
   const users = boundedRecords(options.maxRecords);
   const addresses = boundedRecords(options.maxRecords);
   const checks = Semaphore.makeUnsafe(options.concurrentChecks);
@@ -187,6 +190,6 @@ export const makePasswordLogins = (
           ? ({ _tag: "Refused" } as const)
           : ({ _tag: "Accepted", account } as const);
       }),
-    recordCount: () => users.size() + addresses.size(),
+    recordCount: () => users.size() + addresses.size() + pendingUsers.size + pendingAddresses.size,
   };
 };

@@ -2,7 +2,7 @@
  * A Tally made of in-memory adapters, a manual clock and sequential ids, for use-case tests:
  * every effect a test runs sees the same stores, and the test moves time itself.
  */
-import { Context, Effect, type Layer } from "effect";
+import { Context, Effect, type Layer, Option } from "effect";
 import {
   Clock,
   defaultTallySettings,
@@ -13,14 +13,18 @@ import {
   ingestProtectionPeriods,
   ingestTenants,
   ingestVms,
+  type LicenseOverviewRequest,
   ManualClock,
   type Principal,
   ReportRenderers,
   ReportStore,
+  type ReportTask,
   SequentialIdGenerator,
+  type SubmitReportInput,
   TallySettings,
   type TallySettingsShape,
   TaskStore,
+  type TenantReportRequest,
 } from "../../src/index.ts";
 import { type LineTextRendererOptions, lineTextRenderers } from "./LineTextRenderer.ts";
 
@@ -120,3 +124,49 @@ export const seedProtection = Effect.gen(function* () {
     { id: "p5", vmId: "vm-9", start: t0 + 2 * DAY, end: t0 + 4 * DAY },
   ]);
 });
+
+/** The UTC zone, resolved. */
+export const utcZone = { spec: "UTC", resolved: { _tag: "Fixed", offsetMinutes: 0 } } as const;
+
+/** A resolved tenant report request: all tenants, [t0, t0+10d), UTC, a detail CSV. */
+export const tenantReportRequest = (
+  overrides: Partial<TenantReportRequest> = {},
+): TenantReportRequest => ({
+  _tag: "TenantReport",
+  interval: { start: t0, end: t0 + 10 * DAY },
+  zone: utcZone,
+  tenant: { _tag: "AllTenants" },
+  format: "csv",
+  variant: "detail",
+  columns: "vendor",
+  separator: ";",
+  ...overrides,
+});
+
+/** A resolved license overview request: all organizations, [t0, t0+10d), UTC, a users CSV. */
+export const licenseOverviewRequest = (
+  overrides: Partial<LicenseOverviewRequest> = {},
+): LicenseOverviewRequest => ({
+  _tag: "LicenseOverview",
+  interval: { start: t0, end: t0 + 10 * DAY },
+  zone: utcZone,
+  organizations: { _tag: "AllOrganizations" },
+  format: "csv",
+  variant: "users",
+  separator: ";",
+  ...overrides,
+});
+
+/** A CSV tenant report on `acme`, in UTC, as submitted. */
+export const acmeReport: SubmitReportInput = {
+  type: "CreateTenantReport",
+  zone: { _tag: "Utc" },
+  format: "csv",
+  tenantId: "acme",
+};
+
+/** The task a worker ran; throws when no task was run. */
+export const finishedTask = (task: Option.Option<ReportTask>): ReportTask => {
+  if (Option.isNone(task)) throw new Error("expected a task to have run");
+  return task.value;
+};

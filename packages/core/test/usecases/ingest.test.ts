@@ -206,6 +206,11 @@ describe("data management", () => {
       expected: "the id of a known tenant (ingest the tenants first)",
       actual: '"tenant-19"',
     });
+    // Many items naming one unknown tenant are named up to 20 as well.
+    const sameTenant = vms.map((vm) => ({ ...vm, tenantId: "tenant-404" }));
+    const sameIssues = issuesOf(await world.runFailure(ingestVms(admin, sameTenant)));
+    expect(sameIssues).toHaveLength(20);
+    expect(sameIssues[19]?.field).toBe("items[19].tenantId");
     const periods = [{ id: "q", vmId: "vm-404", start: t0, end: null }];
     expect(issuesOf(await world.runFailure(ingestProtectionPeriods(admin, periods)))).toEqual([
       {

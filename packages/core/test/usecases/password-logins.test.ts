@@ -22,7 +22,7 @@ const options: PasswordLoginOptions = {
  * A world with accounts `alice` and `bob` (password: their name) and a hasher that counts its
  * checks, and how many ran at once: `hash:<password>` is the stored form.
  */
-const world = () => {
+const world = (onVerify: () => void = () => {}) => {
   const clock = ManualClock.make(t0);
   const counts = { checks: 0, running: 0, mostAtOnce: 0 };
   const hasher = PasswordHasher.of({
@@ -30,6 +30,7 @@ const world = () => {
     verify: (password, stored) =>
       Effect.gen(function* () {
         counts.checks++;
+        onVerify();
         counts.running++;
         counts.mostAtOnce = Math.max(counts.mostAtOnce, counts.running);
         yield* Effect.sleep("3 millis");
@@ -144,5 +145,91 @@ describe("throttled password logins", () => {
       ),
     );
     expect(logins.recordCount()).toBe(2 * options.maxRecords);
+  });
+
+  it("a name and an address both backing off: the later of the two times applies", async () => {
+    const { run } = world();
+    // Addresses back off for longer than names here.
+    const logins = makePasswordLogins({
+      ...options,
+      perAddress: { ...options.perAddress, firstDelayMs: 5_000 },
+    });
+    await run(
+      Effect.gen(function* () {
+        // alice: 4 failures, from several addresses; 10.0.0.66: 7 failures, of several names.
+        for (let i = 0; i < 4; i++) yield* logins.attempt("alice", "guess", `10.0.1.${i}`);
+        for (let i = 0; i < 7; i++) yield* logins.attempt(`user${i}`, "guess", "10.0.0.66");
+        expect(yield* logins.throttledUntil("alice", undefined)).toBe(t0 + 1_000);
+        expect(yield* logins.throttledUntil("bob", "10.0.0.66")).toBe(t0 + 5_000);
+        expect(yield* logins.throttledUntil("alice", "10.0.0.66")).toBe(t0 + 5_000);
+        expect(yield* logins.throttledUntil("alice", "10.0.0.67")).toBe(t0 + 1_000);
+      }),
+    );
+  });
+
+  it("right passwords never back off their address, however many", async () => {
+    const { run } = world();
+    const logins = makePasswordLogins(options);
+    await run(
+      Effect.gen(function* () {
+        for (let i = 0; i < 12; i++) {
+          expect((yield* logins.attempt("bob", "bob", "10.0.0.5"))._tag).toBe("Accepted");
+        }
+        expect(yield* logins.throttledUntil("carol", "10.0.0.5")).toBeUndefined();
+      }),
+    );
+  });
+
+  it("a user name longer than any account's is throttled by its first 128 characters", async () => {
+    const { run } = world();
+    const logins = makePasswordLogins(options);
+    const long = (tail: string) => `${"x".repeat(128)}${tail}`;
+    await run(
+      Effect.gen(function* () {
+        for (let i = 0; i < 4; i++) yield* logins.attempt(long("a"), "guess", `10.0.3.${i}`);
+        expect(yield* logins.throttledUntil(long("b"), undefined)).toBe(t0 + 1_000);
+        expect(yield* logins.attempt(long("c"), "guess", "10.0.3.9")).toEqual({
+          _tag: "Throttled",
+          retryAt: t0 + 1_000,
+        });
+      }),
+    );
+  });
+
+  it("keeps the most recently failed records when it must forget some", async () => {
+    const { run } = world();
+    const logins = makePasswordLogins({ ...options, maxRecords: 2 });
+    await run(
+      Effect.gen(function* () {
+        const fail = (name: string) => logins.attempt(name, "guess", undefined);
+        yield* fail("alice");
+        yield* fail("bob");
+        yield* fail("alice"); // alice is now the most recently failed
+        yield* fail("carol"); // one record too many: bob, the least recently failed, goes
+        expect(logins.recordCount()).toBe(2);
+        yield* fail("alice");
+        yield* fail("alice");
+        // alice's four failures are all remembered: she backs off; bob starts afresh.
+        expect(yield* logins.throttledUntil("alice", undefined)).toBe(t0 + 1_000);
+        yield* fail("bob");
+        yield* fail("bob");
+        yield* fail("bob");
+        expect(yield* logins.throttledUntil("bob", undefined)).toBeUndefined();
+      }),
+    );
+  });
+
+  it("holds an attempt being checked as a record of its name and address until it is settled", async () => {
+    const during: Array<number> = [];
+    const logins = makePasswordLogins(options);
+    const { run } = world(() => during.push(logins.recordCount()));
+    await run(logins.attempt("alice", "alice", "10.0.0.1"));
+    await run(logins.attempt("alice", "wrong", "10.0.0.1"));
+    // While checked: the two pending entries; after a failure: the name's and the address's.
+    expect(during).toEqual([2, 2]);
+    expect(logins.recordCount()).toBe(2);
+    await run(logins.attempt("bob", "bob", undefined));
+    expect(during.at(-1)).toBe(3);
+    expect(logins.recordCount()).toBe(2);
   });
 });

@@ -5,34 +5,15 @@ import type {
   TenantReportRequest,
 } from "../../src/domain/ReportRequest.ts";
 import { reportFileName } from "../../src/usecases/ReportFileName.ts";
+import { licenseOverviewRequest, tenantReportRequest } from "./TestWorld.ts";
 
-const utc = { spec: "UTC", resolved: { _tag: "Fixed", offsetMinutes: 0 } } as const;
 const year2024 = { start: Date.UTC(2024, 0, 1), end: Date.UTC(2025, 0, 1) };
 
-const tenantReport = (overrides: Partial<TenantReportRequest> = {}): TenantReportRequest => ({
-  _tag: "TenantReport",
-  interval: year2024,
-  zone: utc,
-  tenant: { _tag: "AllTenants" },
-  format: "csv",
-  variant: "detail",
-  columns: "vendor",
-  separator: ";",
-  ...overrides,
-});
+const tenantReport = (overrides: Partial<TenantReportRequest> = {}): TenantReportRequest =>
+  tenantReportRequest({ interval: year2024, ...overrides });
 
-const licenseOverview = (
-  overrides: Partial<LicenseOverviewRequest> = {},
-): LicenseOverviewRequest => ({
-  _tag: "LicenseOverview",
-  interval: year2024,
-  zone: utc,
-  organizations: { _tag: "AllOrganizations" },
-  format: "pdf",
-  variant: "users",
-  separator: ";",
-  ...overrides,
-});
+const licenseOverview = (overrides: Partial<LicenseOverviewRequest> = {}): LicenseOverviewRequest =>
+  licenseOverviewRequest({ interval: year2024, format: "pdf", ...overrides });
 
 /** The date part of a file name: what follows the kind and whom. */
 const days = (request: ReportRequest, extension = "pdf") =>
@@ -86,5 +67,9 @@ describe("the file name of a report", () => {
         "pdf",
       ),
     ).toBe("license-overview-id_..-20240101-20241231.pdf");
+    const long = "t".repeat(100);
+    expect(
+      reportFileName(tenantReport({ tenant: { _tag: "OneTenant", tenantId: long } }), "csv"),
+    ).toBe(`tenant-protection-${"t".repeat(64)}-20240101-20241231.csv`);
   });
 });

@@ -15,19 +15,19 @@ import {
   listReports,
   NotFoundError,
   ReportStore,
-  type ReportTask,
   readReport,
   runNextTask,
   StorageError,
-  type SubmitReportInput,
   submitReport,
   sweepExpiredLeases,
   TaskStore,
 } from "../../src/index.ts";
 import {
   acmeOperator,
+  acmeReport,
   admin,
   DAY,
+  finishedTask,
   globexOperator,
   HOUR,
   makeTestWorld,
@@ -35,23 +35,11 @@ import {
   t0,
 } from "./TestWorld.ts";
 
-const acmeReport: SubmitReportInput = {
-  type: "CreateTenantReport",
-  zone: { _tag: "Utc" },
-  format: "csv",
-  tenantId: "acme",
-};
-
 const text = (bytes: ReadonlyArray<Uint8Array>): string =>
   new TextDecoder().decode(Buffer.concat(bytes.map((b) => Buffer.from(b))));
 
 const readText = (stream: Stream.Stream<Uint8Array, unknown>) =>
   Effect.map(Stream.runCollect(stream), text);
-
-const finished = (task: Option.Option<ReportTask>): ReportTask => {
-  if (Option.isNone(task)) throw new Error("expected a task to have run");
-  return task.value;
-};
 
 describe("runNextTask", () => {
   it("does nothing when no task is queued", async () => {
@@ -66,11 +54,13 @@ describe("runNextTask", () => {
     const createdAt = task.createdAt;
     await world.run(world.clock.advance(HOUR));
 
-    const done = finished(await world.run(runNextTask("w1")));
+    const done = finishedTask(await world.run(runNextTask("w1")));
     expect(done.state._tag).toBe("Succeeded");
     expect(done.progress).toBe(100);
     expect(done.attempts).toBe(1);
     const reportId = done.state._tag === "Succeeded" ? done.state.reportId : "";
+    // Reports take ids of their own kind from the IdGenerator, apart from the tasks'.
+    expect(reportId).toBe("report-000001");
 
     const { meta, content } = await world.run(readReport(acmeOperator, reportId));
     // Ongoing protection ends when the task was created: the report is "as of" the request.
@@ -104,7 +94,7 @@ describe("runNextTask", () => {
     const world = makeTestWorld();
     await world.run(seedProtection);
     await world.run(submitReport(admin, { ...acmeReport, tenantId: undefined, end: t0 + 4 * DAY }));
-    const done = finished(await world.run(runNextTask("w1")));
+    const done = finishedTask(await world.run(runNextTask("w1")));
     const reportId = done.state._tag === "Succeeded" ? done.state.reportId : "";
     const { content } = await world.run(readReport(admin, reportId));
     expect((await world.run(readText(content))).split("\n").slice(1)).toEqual([
@@ -121,7 +111,7 @@ describe("runNextTask", () => {
       await world.run(seedProtection);
       await world.run(submitReport(admin, { ...acmeReport, tenantId: undefined }));
       await world.run(world.clock.advance(delay));
-      const done = finished(await world.run(runNextTask("w1")));
+      const done = finishedTask(await world.run(runNextTask("w1")));
       const reportId = done.state._tag === "Succeeded" ? done.state.reportId : "";
       return (await world.run(getReport(admin, reportId))).sha256;
     };
@@ -154,7 +144,7 @@ describe("runNextTask", () => {
         end: t0 + 7 * DAY,
       }),
     );
-    const done = finished(await world.run(runNextTask("w1")));
+    const done = finishedTask(await world.run(runNextTask("w1")));
     expect(done.state._tag).toBe("Succeeded");
     const reportId = done.state._tag === "Succeeded" ? done.state.reportId : "";
     const { meta, content } = await world.run(readReport(admin, reportId));
@@ -171,7 +161,7 @@ describe("runNextTask", () => {
     const world = makeTestWorld({ renderer: { failAtLine: 1 } });
     await world.run(seedProtection);
     await world.run(submitReport(admin, { ...acmeReport }));
-    const done = finished(await world.run(runNextTask("w1")));
+    const done = finishedTask(await world.run(runNextTask("w1")));
     expect(done.state).toEqual({
       _tag: "Failed",
       error: { code: "RenderFailed", message: "rendering csv failed: refused line 1" },
@@ -184,8 +174,15 @@ describe("runNextTask", () => {
     const world = makeTestWorld({ renderer: { dieAtLine: 0 } });
     await world.run(seedProtection);
     await world.run(submitReport(admin, acmeReport));
-    const done = finished(await world.run(runNextTask("w1")));
-    expect(done.state._tag === "Failed" && done.state.error.code).toBe("InternalError");
+    const done = finishedTask(await world.run(runNextTask("w1")));
+    expect(done.state).toEqual({
+      _tag: "Failed",
+      error: {
+        code: "InternalError",
+        message:
+          "the report could not be produced because of an internal error: renderer bug at line 0",
+      },
+    });
     expect(await world.run(listReports(admin, { limit: 10 }))).toEqual([]);
   });
 
@@ -193,8 +190,14 @@ describe("runNextTask", () => {
     const world = makeTestWorld();
     await world.run(seedProtection);
     await world.run(submitReport(admin, { ...acmeReport, format: "pdf" }));
-    const done = finished(await world.run(runNextTask("w1")));
-    expect(done.state._tag === "Failed" && done.state.error.code).toBe("FormatUnavailable");
+    const done = finishedTask(await world.run(runNextTask("w1")));
+    expect(done.state).toEqual({
+      _tag: "Failed",
+      error: {
+        code: "FormatUnavailable",
+        message: "no renderer is configured for the format 'pdf'",
+      },
+    });
   });
 
   it("leaves the task running for a retry when storing fails in a way retrying may fix", async () => {
@@ -228,7 +231,7 @@ describe("runNextTask", () => {
     });
     await world.run(seedProtection);
     await world.run(submitReport(admin, acmeReport));
-    const done = finished(await world.run(runNextTask("w1")));
+    const done = finishedTask(await world.run(runNextTask("w1")));
     expect(done.state).toEqual({
       _tag: "Failed",
       error: { code: "StorageFailed", message: "storage put failed (ConstraintViolation): no" },
@@ -257,7 +260,7 @@ describe("runNextTask", () => {
     await world.run(seedProtection);
     await world.run(ingestBigTenant);
     await world.run(submitReport(admin, { ...acmeReport, tenantId: "big" }));
-    const done = finished(await world.run(runNextTask("w1")));
+    const done = finishedTask(await world.run(runNextTask("w1")));
     expect(done.state._tag).toBe("Cancelled");
     expect(done.cancelRequested).toBe(true);
     expect(await world.run(listReports(admin, { limit: 10 }))).toEqual([]);
@@ -293,7 +296,7 @@ describe("runNextTask", () => {
     await world.run(seedProtection);
     await world.run(ingestBigTenant);
     await world.run(submitReport(admin, { ...acmeReport, tenantId: "big" }));
-    const done = finished(await world.run(runNextTask("w1")));
+    const done = finishedTask(await world.run(runNextTask("w1")));
     expect(done.state._tag).toBe("Succeeded");
     expect(seen.length).toBe(10_000);
     expect(seen.at(-1)).toBe(99);
@@ -322,12 +325,12 @@ describe("runNextTask", () => {
     await world.run(seedProtection);
     await world.run(ingestBigTenant);
     await world.run(submitReport(admin, { ...acmeReport, tenantId: "big" }));
-    const left = finished(await world.run(runNextTask("w1")));
+    const left = finishedTask(await world.run(runNextTask("w1")));
     expect(left.state._tag).toBe("Queued");
     expect(left.attempts).toBe(1);
     expect(await world.run(listReports(admin, { limit: 10 }))).toEqual([]);
     // The next run is a second attempt and succeeds.
-    const done = finished(await world.run(runNextTask("w2")));
+    const done = finishedTask(await world.run(runNextTask("w2")));
     expect(done.state._tag).toBe("Succeeded");
     expect(done.attempts).toBe(2);
   });
@@ -400,7 +403,7 @@ describe("a retried task", () => {
     await world.run(world.clock.advance(30_000));
     expect(await world.run(sweepExpiredLeases())).toBe(1);
 
-    const done = finished(await world.run(runNextTask("w2")));
+    const done = finishedTask(await world.run(runNextTask("w2")));
     expect(done).toMatchObject({ state: { _tag: "Succeeded" }, attempts: 2 });
     const reports = (await world.run(listReports(admin, { limit: 100 }))).filter(
       (r) => r.taskId === task.id,
@@ -416,7 +419,7 @@ describe("deleteExpiredReports", () => {
     const world = makeTestWorld({ settings: { reportRetentionMs: HOUR } });
     await world.run(seedProtection);
     await world.run(submitReport(admin, acmeReport));
-    const done = finished(await world.run(runNextTask("w1")));
+    const done = finishedTask(await world.run(runNextTask("w1")));
     const reportId = done.state._tag === "Succeeded" ? done.state.reportId : "";
     await world.run(world.clock.advance(HOUR));
     expect(await world.runFailure(getReport(admin, reportId))).toEqual(

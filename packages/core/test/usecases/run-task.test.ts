@@ -12,18 +12,17 @@ import {
   NotFoundError,
   runNextTask,
   runTask,
-  type SubmitReportInput,
   submitReport,
   TaskStore,
 } from "../../src/index.ts";
-import { acmeOperator, admin, HOUR, makeTestWorld, seedProtection } from "./TestWorld.ts";
-
-const acmeReport: SubmitReportInput = {
-  type: "CreateTenantReport",
-  zone: { _tag: "Utc" },
-  format: "csv",
-  tenantId: "acme",
-};
+import {
+  acmeOperator,
+  acmeReport,
+  admin,
+  HOUR,
+  makeTestWorld,
+  seedProtection,
+} from "./TestWorld.ts";
 
 /** A world with protection facts and two queued tasks, `older` submitted an hour first. */
 const twoQueuedTasks = async () => {

@@ -169,4 +169,127 @@ describe("submitReport's validation", () => {
       `the idempotency key "k-org" was already used for a different request (task '${task.id}'); use a new key for a new request`,
     );
   });
+
+  it("replays a request that spells out the defaults it left out the first time", async () => {
+    const world = makeTestWorld();
+    await world.run(seedProtection);
+    const cases: ReadonlyArray<[SubmitReportInput, SubmitReportInput]> = [
+      [tenantReport, { ...tenantReport, variant: "detail", columns: "vendor", separator: ";" }],
+      [overview, { ...overview, variant: "users", separator: ";" }],
+    ];
+    for (const [i, [implicit, explicit]] of cases.entries()) {
+      const key = `defaults-${i}`;
+      const first = await world.run(submitReport(admin, implicit, { idempotencyKey: key }));
+      const again = await world.run(submitReport(admin, explicit, { idempotencyKey: key }));
+      expect(again).toEqual({ task: first.task, replayed: true });
+    }
+  });
+
+  describe("tells the caller what each field should have been", () => {
+    const issuesOf = async (input: unknown) =>
+      (
+        (await makeTestWorld().runFailure(
+          submitReport(admin, input as SubmitReportInput),
+        )) as ValidationError
+      ).issues;
+    const zones =
+      "one of UTC, Local, UTC+HH:MM, UTC-HH:MM with an offset between UTC-12:00 and UTC+14:00";
+
+    it("for a tenant report", async () => {
+      expect(
+        await issuesOf({
+          ...tenantReport,
+          start: 1.5,
+          organizationId: "org-1",
+          variant: "users",
+          columns: "all",
+          separator: "|",
+        }),
+      ).toEqual([
+        {
+          field: "start",
+          expected: "an instant in whole milliseconds since 1970-01-01T00:00:00Z",
+          actual: "1.5",
+        },
+        {
+          field: "organizationId",
+          expected: "no organization for a tenant report",
+          actual: '"org-1"',
+        },
+        {
+          field: "variant",
+          expected: "one of detail, summary for CreateTenantReport",
+          actual: '"users"',
+        },
+        { field: "columns", expected: "one of vendor, extended", actual: '"all"' },
+        { field: "separator", expected: "one of ;, ,", actual: '"|"' },
+      ]);
+    });
+
+    it("for a license overview", async () => {
+      expect(
+        await issuesOf({ ...overview, variant: "detail", columns: "vendor", separator: "|" }),
+      ).toEqual([
+        {
+          field: "variant",
+          expected: "one of users, summary for CreateLicenseOverviewReport",
+          actual: '"detail"',
+        },
+        { field: "columns", expected: "no column set for a license overview", actual: '"vendor"' },
+        { field: "separator", expected: "one of ;, ,", actual: '"|"' },
+      ]);
+      expect(
+        await issuesOf({
+          type: "CreateLicenseOverviewReport",
+          zone: { _tag: "Utc" },
+          format: "csv",
+        }),
+      ).toEqual([
+        {
+          field: "start",
+          expected: "the start of the interval (a license overview needs both bounds)",
+          actual: "nothing",
+        },
+        {
+          field: "end",
+          expected: "the end of the interval (a license overview needs both bounds)",
+          actual: "nothing",
+        },
+      ]);
+      expect(await issuesOf({ ...overview, end: 2.5 })).toEqual([
+        {
+          field: "end",
+          expected: "an instant in whole milliseconds since 1970-01-01T00:00:00Z",
+          actual: "2.5",
+        },
+      ]);
+    });
+
+    it("for a zone it does not accept, of either report type", async () => {
+      // Offsets beyond UTC-12:00 and UTC+14:00 are well-formed specs that no API text names.
+      for (const zone of [
+        { _tag: "Offset", minutes: 15 * 60 },
+        { _tag: "Offset", minutes: -13 * 60 },
+        { _tag: "Fixed", offsetMinutes: 60 },
+        "UTC",
+      ]) {
+        for (const base of [tenantReport, overview]) {
+          expect(await issuesOf({ ...base, zone })).toEqual([
+            { field: "zone", expected: zones, actual: JSON.stringify(zone) },
+          ]);
+        }
+      }
+    });
+
+    it("for a request of no known type", async () => {
+      const input = { ...tenantReport, type: "CreateSomething" };
+      expect(await issuesOf(input)).toEqual([
+        {
+          field: "type",
+          expected: "a type of CreateTenantReport or CreateLicenseOverviewReport",
+          actual: JSON.stringify(input),
+        },
+      ]);
+    });
+  });
 });
