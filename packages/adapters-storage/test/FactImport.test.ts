@@ -342,6 +342,16 @@ describe.each(backends)("$name bulk import", ({ name, makeLayer }) => {
         [300, 310],
         [400, 410],
       ]);
+      // A stored id whose last row is what is stored, though an earlier row is not: the last
+      // row still wins (the stored period stays), and so it does when every row is the same.
+      await run(importKind(context, "protection-periods", [period("a", 0), period("a", 400)], []));
+      await run(
+        importKind(context, "protection-periods", [period("b", 300), period("b", 300)], []),
+      );
+      expect((await snapshot(context)).periods.map((p) => [p.start, p.end])).toEqual([
+        [300, 310],
+        [400, 410],
+      ]);
     }));
 
   it("writes nothing when its source fails half-way", () =>

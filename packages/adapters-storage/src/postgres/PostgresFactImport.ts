@@ -98,17 +98,33 @@ interface Upsert {
 const repeatedId: ReadonlySet<unknown> = new Set(["21000", "23505"]);
 
 /**
- * Writes the staged facts in two statements: those whose id is stored already through `ON
- * CONFLICT DO UPDATE`, the others by a plain insert — which PostgreSQL does about a third
- * faster than the speculative insertion `ON CONFLICT` needs (1M new periods: 3.4 s instead of
- * 5.2 s). If the facts repeat an id, either statement fails on its second row; then both run
- * again, under a savepoint, for the last of each id.
+ * Writes the staged facts in two statements: those whose id is stored already with other
+ * values through `ON CONFLICT DO UPDATE`, the others that are new by a plain insert — which
+ * PostgreSQL does about a third faster than the speculative insertion `ON CONFLICT` needs (1M
+ * new periods: 3.4 s instead of 5.2 s). Facts stored already with the same values are not
+ * written at all: `ON CONFLICT DO UPDATE` locks every row it meets, even one its `WHERE` then
+ * leaves alone, and that lock dirtied and logged every page of the table when the same file was
+ * sent again (2M periods: 8.8 s, against 1.9 s without them; 10M: 4× the first import).
+ *
+ * If the facts repeat an id, the second row of the id fails either statement — every staged
+ * row of an id with a change goes to the first one, so an id whose last row is the stored one
+ * but an earlier row is not still counts as repeated — and then both run again, under a
+ * savepoint, for the last of each id.
  */
 const upsertStaged = async (client: pg.PoolClient, upsert: Upsert): Promise<void> => {
+  const columns = upsert.columns.split(",").map((column) => column.trim());
+  const values = (alias: string) =>
+    `(${columns
+      .filter((column) => column !== "id")
+      .map((column) => `${alias}.${column}`)
+      .join(", ")})`;
   const write = async (source: string) => {
-    const stored = `exists (select 1 from ${upsert.table} t where t.id = s.id)`;
-    const insert = `insert into ${upsert.table} (${upsert.columns}) ${upsert.select(source)}`;
-    await client.query(`${insert} where ${stored} ${upsert.onConflict}`);
+    const rows = (alias: string) => `(${upsert.select(source)}) ${alias} (${upsert.columns})`;
+    const insert = `insert into ${upsert.table} (${upsert.columns}) select * from ${rows("n")}`;
+    const changed = `select c.id from ${rows("c")} join ${upsert.table} t on t.id = c.id
+      where ${values("t")} is distinct from ${values("c")}`;
+    const stored = `exists (select 1 from ${upsert.table} t where t.id = n.id)`;
+    await client.query(`${insert} where n.id in (${changed}) ${upsert.onConflict}`);
     await client.query(`${insert} where not ${stored}`);
   };
   await client.query("savepoint fact_upsert");
