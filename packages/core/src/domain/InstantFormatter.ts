@@ -35,8 +35,8 @@ const epochSecond = (instant: number): number => {
   return (instant - remainder) / 1000 - (remainder < 0 ? 1 : 0);
 };
 
+/** Called once per day at most (`datePrefixOf` memoises the date), so no fast path is needed. */
 const formatYear = (year: number): string => {
-  if (year >= 1000 && year <= 9999) return `${year}`;
   if (year >= 0 && year <= 9999) return `${year}`.padStart(4, "0");
   return year < 0 ? `-${`${-year}`.padStart(6, "0")}` : `+${`${year}`.padStart(6, "0")}`;
 };
