@@ -46,7 +46,16 @@ describe("time buckets", () => {
   });
 
   it("have no bucket when the stretch is empty", () => {
-    expect(timeBuckets(10, 10, 400).count).toBe(0);
-    expect(timeBuckets(10, 5, 400).count).toBe(0);
+    expect(timeBuckets(10, 10, 400)).toEqual({ start: 10, end: 10, size: 1, count: 0 });
+    // A reversed stretch is empty: it ends where it starts.
+    expect(timeBuckets(10, 5, 400)).toEqual({ start: 10, end: 10, size: 1, count: 0 });
+  });
+
+  it("count a maximum below 1 as 1 and a fractional one as its whole part", () => {
+    expect(timeBuckets(0, 15, 0)).toEqual({ start: 0, end: 15, size: 20, count: 1 });
+    expect(timeBuckets(0, 15, -3)).toEqual({ start: 0, end: 15, size: 20, count: 1 });
+    expect(timeBuckets(0, 15, 0.5)).toEqual({ start: 0, end: 15, size: 20, count: 1 });
+    expect(timeBuckets(0, 100 * 365 * DAY, 400.9)).toEqual(timeBuckets(0, 100 * 365 * DAY, 400));
+    expect(timeBuckets(0, 100 * 365 * DAY, 1.5)).toMatchObject({ size: 36_500 * DAY, count: 1 });
   });
 });
