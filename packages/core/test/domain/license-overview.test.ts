@@ -531,6 +531,16 @@ describe("folding license events into a license overview", () => {
       expect(new Set(quarterHours?.mostLicensed)).toEqual(new Set([1]));
     });
 
+    it("does not carry a count past a bucket boundary where it drops", () => {
+      // Buckets [100, 150) and [150, 200): a's licence ends exactly where the second begins.
+      const { summaries } = overview([event("a", "assigned", 110), event("a", "revoked", 150)], {
+        interval,
+        organizations: [organization("o1", 1)],
+        timelineBuckets: 2,
+      });
+      expect(summaries[0]?.licensedOverTime.mostLicensed).toEqual([1, 0]);
+    });
+
     it("lists organizations without events with zeros, and skips unlisted organizations", () => {
       const { lines, summaries } = overview(
         [event("a", "assigned", 110, "o0"), event("b", "assigned", 110, "o2")],

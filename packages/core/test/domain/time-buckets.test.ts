@@ -41,6 +41,9 @@ describe("time buckets", () => {
     expect(timeBuckets(0, 15, 20)).toMatchObject({ size: 1, count: 15 });
     expect(timeBuckets(0, 15, 4)).toMatchObject({ size: 5, count: 3 });
     expect(timeBuckets(0, 15, 1)).toMatchObject({ size: 20, count: 1 });
+    expect(timeBuckets(0, 60_000, 10)).toMatchObject({ size: 10_000, count: 6 });
+    expect(timeBuckets(0, 300 * DAY, 100)).toMatchObject({ size: 7 * DAY, count: 43 });
+    expect(timeBuckets(0, 300 * DAY, 12)).toMatchObject({ size: 25 * DAY, count: 12 });
     // Beyond 14-day steps: whole days.
     expect(timeBuckets(0, 100 * 365 * DAY, 400)).toMatchObject({ size: 92 * DAY, count: 397 });
   });
