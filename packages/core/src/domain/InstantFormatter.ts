@@ -35,7 +35,7 @@ const epochSecond = (instant: number): number => {
   return (instant - remainder) / 1000 - (remainder < 0 ? 1 : 0);
 };
 
-/** Called once per day at most (`datePrefixOf` memoises the date), so no fast path is needed. */
+/** Runs only when the memo of dates (`datePrefixOf`) misses, so it needs no fast path. */
 const formatYear = (year: number): string => {
   if (year >= 0 && year <= 9999) return `${year}`.padStart(4, "0");
   return year < 0 ? `-${`${-year}`.padStart(6, "0")}` : `+${`${year}`.padStart(6, "0")}`;
