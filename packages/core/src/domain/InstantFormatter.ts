@@ -35,8 +35,8 @@ const epochSecond = (instant: number): number => {
   return (instant - remainder) / 1000 - (remainder < 0 ? 1 : 0);
 };
 
+/** Runs only when the memo of dates (`datePrefixOf`) misses, so it needs no fast path. */
 const formatYear = (year: number): string => {
-  if (year >= 1000 && year <= 9999) return `${year}`;
   if (year >= 0 && year <= 9999) return `${year}`.padStart(4, "0");
   return year < 0 ? `-${`${-year}`.padStart(6, "0")}` : `+${`${year}`.padStart(6, "0")}`;
 };

@@ -270,9 +270,9 @@ const leaseLost = (
   now: Instant,
 ): LeaseLostError | undefined => {
   const lost = (reason: string) => new LeaseLostError({ taskId: task.id, workerId, reason });
-  if (task.state._tag !== "Running" || task.lease === null) {
-    return lost(`the task is ${task.state._tag}, not Running`);
-  }
+  if (task.state._tag !== "Running") return lost(`the task is ${task.state._tag}, not Running`);
+  // Only a faulty store hands back a Running task without its lease: say so, do not crash.
+  if (task.lease === null) return lost("the task carries no lease");
   if (task.lease.workerId !== workerId) {
     return lost(`the lease is held by worker ${task.lease.workerId}`);
   }

@@ -127,37 +127,27 @@ export const wallClockToInstant = (wall: WallClockTime, zone: ResolvedZone): Ins
   const local = wallAsUtc(wall);
   if (zone._tag === "Fixed") return local - zone.offsetMinutes * 60_000;
   const table = zoneOffsetTable(zone.name);
-  const earliest = possibleInstants(table, local, "earliest");
+  const earliest = earliestInstant(table, local);
   if (earliest !== undefined) return earliest;
-  // A gap: as Temporal, shift the wall time by the gap's length and take the latest reading.
-  const before = table.segmentAt(local - msPerDay).offsetSeconds;
-  const after = table.segmentAt(local + msPerDay).offsetSeconds;
-  const shifted = local + (after - before) * 1000;
-  return possibleInstants(table, shifted, "latest") ?? local - before * 1000;
+  // A gap: as Temporal, read the wall time with the offset in force before the gap, which moves
+  // it forward by the gap's length (no zone changes its offset twice within a day).
+  return local - table.segmentAt(local - msPerDay).offsetSeconds * 1000;
 };
 
 /**
- * The earliest or latest instant whose local time in the zone is `local` (a wall time as UTC
- * ms), or undefined when that local time falls in a gap. No offset reaches a day, so every
- * candidate lies within a day of `local`: trying each offset in force in that window is exact.
+ * The earliest instant whose local time in the zone is `local` (a wall time as UTC ms), or
+ * undefined when that local time falls in a gap. No offset reaches a day, so every candidate
+ * lies within a day of `local`: trying each offset in force in that window is exact, and as the
+ * segments come in time order, so do their candidates: the first one found is the earliest.
  */
-const possibleInstants = (
-  table: ZoneOffsetTable,
-  local: number,
-  which: "earliest" | "latest",
-): number | undefined => {
-  let found: number | undefined;
+const earliestInstant = (table: ZoneOffsetTable, local: number): number | undefined => {
   for (let at = local - msPerDay; at <= local + msPerDay; ) {
     const segment = table.segmentAt(at);
     const candidate = local - segment.offsetSeconds * 1000;
-    if (candidate >= segment.start && candidate < segment.end) {
-      if (found === undefined || (which === "earliest" ? candidate < found : candidate > found)) {
-        found = candidate;
-      }
-    }
+    if (candidate >= segment.start && candidate < segment.end) return candidate;
     at = segment.end;
   }
-  return found;
+  return undefined;
 };
 
 /**

@@ -58,10 +58,11 @@ describe("the core's errors", () => {
           "Busy",
           "UniqueViolation",
           "ConstraintViolation",
+          "InvalidInput",
           "Unknown",
         ] as const
       ).map(retryable),
-    ).toEqual([true, true, true, true, false, false, false]);
+    ).toEqual([true, true, true, true, false, false, false, false]);
   });
 
   it("tell a worker which lease it lost, and why when known", () => {

@@ -1,5 +1,6 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { describeGiven } from "../../src/domain/GivenText.ts";
 import { quoteGiven } from "../../src/index.ts";
 
 const astral = "😀"; // one code point, two UTF-16 code units
@@ -43,5 +44,37 @@ describe("quoteGiven", () => {
         }
       }),
     );
+  });
+});
+
+describe("describeGiven", () => {
+  const nested = (depth: number, wrap: (inner: unknown) => unknown): unknown => {
+    let value: unknown = 0;
+    for (let i = 0; i < depth; i++) value = wrap(value);
+    return value;
+  };
+
+  it("describes a value too deeply nested to print instead of overflowing the stack", () => {
+    expect(describeGiven(nested(100_000, (inner) => [inner]))).toBe("a deeply nested array");
+    expect(describeGiven(nested(100_000, (inner) => ({ a: inner })))).toBe(
+      "a deeply nested object",
+    );
+  });
+
+  it("says what JSON cannot hold instead of throwing", () => {
+    const cyclic: { self?: unknown } = {};
+    cyclic.self = cyclic;
+    expect(describeGiven(cyclic)).toBe("object that JSON cannot hold");
+    expect(describeGiven([1, cyclic])).toBe("object that JSON cannot hold");
+  });
+
+  it("names the kind of a value JSON writes as nothing", () => {
+    expect(describeGiven(() => 1)).toBe("function");
+  });
+
+  it("shows strings as quoteGiven does, long ones cut", () => {
+    const long = "y".repeat(100);
+    expect(describeGiven(long)).toBe(quoteGiven(long));
+    expect(describeGiven(long)).toBe(`${JSON.stringify("y".repeat(64))}… (100 characters)`);
   });
 });

@@ -2,6 +2,7 @@ import * as fc from "fast-check";
 import { DateTime, FixedOffsetZone } from "luxon";
 import { describe, expect, it } from "vitest";
 import {
+  describeInstant,
   formatInstantUtcIso,
   formatOffset,
   makeInstantFormatter,
@@ -186,6 +187,43 @@ describe("formatInstantUtcIso", () => {
   it("writes UTC with seconds", () => {
     expect(formatInstantUtcIso(Date.UTC(2024, 2, 31, 0, 59, 59, 999))).toBe(
       "2024-03-31T00:59:59+00:00",
+    );
+  });
+});
+
+describe("describeInstant", () => {
+  it("writes whole seconds as formatInstantUtcIso does", () => {
+    expect(describeInstant(Date.UTC(2024, 2, 31, 0, 59, 59))).toBe("2024-03-31T00:59:59+00:00");
+    expect(describeInstant(-1000)).toBe("1969-12-31T23:59:59+00:00");
+  });
+
+  it("adds the milliseconds when there are any, also before 1970", () => {
+    expect(describeInstant(Date.UTC(2024, 2, 31, 0, 59, 59, 7))).toBe(
+      "2024-03-31T00:59:59.007+00:00",
+    );
+    expect(describeInstant(1500)).toBe("1970-01-01T00:00:01.500+00:00");
+    expect(describeInstant(-1)).toBe("1969-12-31T23:59:59.999+00:00");
+    expect(describeInstant(-1999)).toBe("1969-12-31T23:59:58.001+00:00");
+  });
+
+  it("never writes two different instants alike", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -dateRange, max: dateRange }),
+        fc.integer({ min: -dateRange, max: dateRange }),
+        (a, b) => {
+          fc.pre(a !== b);
+          expect(describeInstant(a)).not.toBe(describeInstant(b));
+        },
+      ),
+    );
+  });
+
+  it("reads back as the same instant (expanded years included)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -dateRange, max: dateRange }), (instant) => {
+        expect(Date.parse(describeInstant(instant))).toBe(instant);
+      }),
     );
   });
 });

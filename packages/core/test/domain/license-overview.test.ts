@@ -426,6 +426,55 @@ describe("folding license events into a license overview", () => {
       expect(summaries[0]).toMatchObject({ newUsers: 1, revokedUsers: 1, licensedAtEnd: 0 });
     });
 
+    it("ranks seats by when the current licence began, not by when the user first appeared", () => {
+      // a appears first, but its licence at the end began after b's: b keeps the one seat.
+      const { lines, summaries } = run(
+        [
+          event("a", "assigned", 110),
+          event("b", "assigned", 120),
+          event("a", "revoked", 130),
+          event("a", "assigned", 140),
+        ],
+        1,
+      );
+      expect(lines.map((l) => [l.userId, l.status, l.licensedSince, l.revokedAt])).toEqual([
+        ["a", "Revoked", 110, 130],
+        ["a", "Exceeded", 140, null],
+        ["b", "New", 120, null],
+      ]);
+      expect(summaries[0]).toMatchObject({ licensedAtEnd: 2, exceededUsers: 1, newUsers: 2 });
+    });
+
+    it("orders a user's licences by when they began, also before 1970", () => {
+      const { lines } = overview(
+        [
+          event("a", "assigned", -250),
+          event("a", "revoked", -240),
+          event("a", "assigned", -230),
+          event("a", "revoked", -220),
+          event("a", "assigned", -210),
+        ],
+        { interval: { start: -300, end: -100 }, organizations: [organization("o1", 2)] },
+      );
+      expect(lines.map((l) => [l.status, l.licensedSince, l.revokedAt])).toEqual([
+        ["Revoked", -250, -240],
+        ["Revoked", -230, -220],
+        ["New", -210, null],
+      ]);
+    });
+
+    it("names a user as its latest event row does (a user renamed while the report reads)", () => {
+      const { lines } = run([
+        event("a", "assigned", 110),
+        { ...event("a", "revoked", 120), userName: "Renamed a" },
+        { ...event("a", "assigned", 130), userName: "Renamed a" },
+      ]);
+      expect(lines.map((l) => [l.userName, l.licensedSince])).toEqual([
+        ["Renamed a", 110],
+        ["Renamed a", 130],
+      ]);
+    });
+
     it("ignores a repeated assignment and a revocation of an unlicensed user", () => {
       const { lines } = run([
         event("a", "revoked", 105),
@@ -480,6 +529,16 @@ describe("folding license events into a license overview", () => {
       expect(quarterHours?.buckets.size).toBe(15 * 60_000);
       expect(quarterHours?.mostLicensed).toHaveLength(288);
       expect(new Set(quarterHours?.mostLicensed)).toEqual(new Set([1]));
+    });
+
+    it("does not carry a count past a bucket boundary where it drops", () => {
+      // Buckets [100, 150) and [150, 200): a's licence ends exactly where the second begins.
+      const { summaries } = overview([event("a", "assigned", 110), event("a", "revoked", 150)], {
+        interval,
+        organizations: [organization("o1", 1)],
+        timelineBuckets: 2,
+      });
+      expect(summaries[0]?.licensedOverTime.mostLicensed).toEqual([1, 0]);
     });
 
     it("lists organizations without events with zeros, and skips unlisted organizations", () => {

@@ -337,6 +337,15 @@ describe("merging protection periods into report lines", () => {
       ]);
     });
 
+    it("keeps the periods of a VM id seen under two tenants apart, one line per tenant", () => {
+      // The VM moved to another tenant while the report read: each tenant keeps its own time.
+      const lines = merge([row("vm", 110, 130, "t1"), row("vm", 120, 150, "t2")], options);
+      expect(lines.map((l) => [l.tenantId, l.vmId, l.start, l.end])).toEqual([
+        ["t1", "vm", 110, 130],
+        ["t2", "vm", 120, 150],
+      ]);
+    });
+
     it("refuses rows out of store order, naming both rows", () => {
       expect(() =>
         merge([row("vm", 100, 160), row("vm", 150, 160), row("vm", 120, 130)], options),

@@ -64,6 +64,16 @@ describe("makeReportingInterval", () => {
     ]);
   });
 
+  it("names only the bound that is no whole milliseconds", () => {
+    const expected = "an instant in whole milliseconds since 1970-01-01T00:00:00Z";
+    const badEnd = makeReportingInterval(0, 1.5);
+    if (Result.isSuccess(badEnd)) throw new Error("accepted a fractional end");
+    expect(badEnd.failure.issues).toEqual([{ field: "end", expected, actual: "1.5" }]);
+    const badStart = makeReportingInterval(2 ** 53, 2 ** 54);
+    if (Result.isSuccess(badStart)) throw new Error("accepted an unsafe start");
+    expect(badStart.failure.issues.map((issue) => issue.field)).toEqual(["start", "end"]);
+  });
+
   it("is valid exactly when start is before end", () => {
     fc.assert(
       fc.property(instant, instant, (start, end) => {
@@ -139,6 +149,9 @@ describe("lengthMs, isEmpty and coveredEnd", () => {
     expect(lengthMs({ start: 4000, end: 4000 })).toBe(0);
     expect(isEmpty({ start: 4000, end: 4000 })).toBe(true);
     expect(isEmpty({ start: 4000, end: 4001 })).toBe(false);
+    // A reversed interval is as empty as an empty one.
+    expect(lengthMs({ start: 4001, end: 4000 })).toBe(0);
+    expect(isEmpty({ start: 4001, end: 4000 })).toBe(true);
   });
 
   it("count ongoing activity up to now when the end is in the future", () => {

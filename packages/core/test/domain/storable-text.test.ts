@@ -127,6 +127,18 @@ describe("storable text", () => {
     });
   });
 
+  it("documents its rule, for the API's schema documentation", () => {
+    const rule = "no NUL (U+0000) and no lone surrogate (U+D800–U+DFFF)";
+    expect(Schema.resolveAnnotations(FactId)).toMatchObject({
+      description: `1 to 128 characters; ${rule}`,
+      expected: `text with ${rule}`,
+    });
+    expect(Schema.resolveAnnotations(FactName)).toMatchObject({
+      description: `At most 1024 characters; ${rule}`,
+      expected: `text with ${rule}`,
+    });
+  });
+
   it("is the rule of a fact's wire form: a tenant's id and name", () => {
     const decoded = decodeWithIssues(TenantWire, { id: "t\u0000", name: "Acme\ud800" });
     expect(Result.isFailure(decoded) ? decoded.failure.issues.map((i) => i.field) : []).toEqual([

@@ -151,6 +151,21 @@ describe("renewLease", () => {
     );
   });
 
+  it("refuses a task whose state and lease disagree (a faulty store's) with a typed error", () => {
+    const leaseless: ReportTask = { ...running(), lease: null };
+    expect(
+      failure(renewLease(leaseless, { workerId: "w1", now: T0 + 2_000, leaseMs })).message,
+    ).toBe("task t1: worker w1 no longer holds the lease: the task carries no lease");
+    expect(failure(expireLease(leaseless, { now: T0 + leaseMs })).message).toBe(
+      "task t1: cannot expireLease from Running: only a Running task has a lease that can expire",
+    );
+    // The other disagreement: a Queued task still carrying a lease is not Running, so no lease of it expires.
+    const leased: ReportTask = { ...queued(), lease: { workerId: "w1", expiresAt: T0 } };
+    expect(failure(expireLease(leased, { now: T0 + leaseMs })).message).toBe(
+      "task t1: cannot expireLease from Queued: only a Running task has a lease that can expire",
+    );
+  });
+
   it("tells the worker of a task that is no longer running", () => {
     const error = failure(renewLease(queued(), { workerId: "w1", now: T0, leaseMs }));
     expect(error.message).toBe(

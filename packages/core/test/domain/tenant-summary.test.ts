@@ -216,6 +216,15 @@ describe("summarizing a tenant report per tenant", () => {
       expect(summary?.averageConcurrent).toBe(0.5);
     });
 
+    it("gives an average of 0, not a division by zero, when nothing of the interval is covered", () => {
+      // Generated before the interval began: no time is covered, whatever lines are folded.
+      const [summary] = summarize([line("a", 0, 30)], {
+        interval: { start: 0, end: 100 },
+        generatedAt: -5,
+      });
+      expect(summary).toMatchObject({ protectedMs: 30, averageConcurrent: 0 });
+    });
+
     it("puts VMs of no tenant in a last summary with empty tenant fields", () => {
       const summaries = summarize([line("a", 0, 10, "t1"), line("b", 0, 10, null)], options);
       expect(summaries.map((s) => [s.tenantId, s.tenantName])).toEqual([

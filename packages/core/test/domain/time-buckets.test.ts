@@ -41,12 +41,24 @@ describe("time buckets", () => {
     expect(timeBuckets(0, 15, 20)).toMatchObject({ size: 1, count: 15 });
     expect(timeBuckets(0, 15, 4)).toMatchObject({ size: 5, count: 3 });
     expect(timeBuckets(0, 15, 1)).toMatchObject({ size: 20, count: 1 });
+    expect(timeBuckets(0, 60_000, 10)).toMatchObject({ size: 10_000, count: 6 });
+    expect(timeBuckets(0, 300 * DAY, 100)).toMatchObject({ size: 7 * DAY, count: 43 });
+    expect(timeBuckets(0, 300 * DAY, 12)).toMatchObject({ size: 25 * DAY, count: 12 });
     // Beyond 14-day steps: whole days.
     expect(timeBuckets(0, 100 * 365 * DAY, 400)).toMatchObject({ size: 92 * DAY, count: 397 });
   });
 
   it("have no bucket when the stretch is empty", () => {
-    expect(timeBuckets(10, 10, 400).count).toBe(0);
-    expect(timeBuckets(10, 5, 400).count).toBe(0);
+    expect(timeBuckets(10, 10, 400)).toEqual({ start: 10, end: 10, size: 1, count: 0 });
+    // A reversed stretch is empty: it ends where it starts.
+    expect(timeBuckets(10, 5, 400)).toEqual({ start: 10, end: 10, size: 1, count: 0 });
+  });
+
+  it("count a maximum below 1 as 1 and a fractional one as its whole part", () => {
+    expect(timeBuckets(0, 15, 0)).toEqual({ start: 0, end: 15, size: 20, count: 1 });
+    expect(timeBuckets(0, 15, -3)).toEqual({ start: 0, end: 15, size: 20, count: 1 });
+    expect(timeBuckets(0, 15, 0.5)).toEqual({ start: 0, end: 15, size: 20, count: 1 });
+    expect(timeBuckets(0, 100 * 365 * DAY, 400.9)).toEqual(timeBuckets(0, 100 * 365 * DAY, 400));
+    expect(timeBuckets(0, 100 * 365 * DAY, 1.5)).toMatchObject({ size: 36_500 * DAY, count: 1 });
   });
 });
