@@ -5,7 +5,7 @@
  * then the share of rows read; a store that counts without waiting has answered before the first
  * row is read.
  */
-import { Deferred, Effect, Option, Stream } from "effect";
+import { Deferred, Effect, Logger, Option, Stream } from "effect";
 import { describe, expect, it } from "vitest";
 import {
   type PeriodRow,
@@ -142,7 +142,16 @@ describe("the count behind a report's progress", () => {
           new StorageError({ reason: "ConnectionError", operation: "count", detail: "down" }),
         ),
     });
-    const result = await Effect.runPromise(progressOf(store, "csv"));
+    const logged: Array<{ readonly level: string; readonly message: unknown }> = [];
+    const capture = Logger.make((options) => {
+      logged.push({ level: options.logLevel, message: options.message });
+    });
+    const result = await Effect.runPromise(
+      progressOf(store, "csv").pipe(Effect.provide(Logger.layer([capture]))),
+    );
     expect(result).toEqual({ lines: 40, progress: [0, 0, 0, 0] });
+    expect(logged.map(({ level, message }) => [level, (message as Array<unknown>)[0]])).toEqual([
+      ["Warn", "rows not counted: progress stays at 0 until the end"],
+    ]);
   });
 });
