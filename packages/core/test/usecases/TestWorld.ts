@@ -157,13 +157,15 @@ export const licenseOverviewRequest = (
   ...overrides,
 });
 
-/** A CSV tenant report on `acme`, in UTC, as submitted. */
-export const acmeReport: SubmitReportInput = {
+/** A CSV tenant report of every tenant, in UTC, as submitted (the interval left to defaults). */
+export const tenantReport: Extract<SubmitReportInput, { readonly type: "CreateTenantReport" }> = {
   type: "CreateTenantReport",
   zone: { _tag: "Utc" },
   format: "csv",
-  tenantId: "acme",
 };
+
+/** A CSV tenant report on `acme`, in UTC, as submitted. */
+export const acmeReport: SubmitReportInput = { ...tenantReport, tenantId: "acme" };
 
 /** The task a worker ran; throws when no task was run. */
 export const finishedTask = (task: Option.Option<ReportTask>): ReportTask => {

@@ -6,13 +6,8 @@ import {
   submitReport,
   ValidationError,
 } from "../../src/index.ts";
-import { admin, DAY, makeTestWorld, seedProtection, t0 } from "./TestWorld.ts";
+import { admin, DAY, makeTestWorld, seedProtection, t0, tenantReport } from "./TestWorld.ts";
 
-const tenantReport: SubmitReportInput = {
-  type: "CreateTenantReport",
-  zone: { _tag: "Utc" },
-  format: "csv",
-};
 const overview: SubmitReportInput = {
   type: "CreateLicenseOverviewReport",
   zone: { _tag: "Utc" },

@@ -17,13 +17,8 @@ import {
   makeTestWorld,
   seedProtection,
   t0,
+  tenantReport,
 } from "./TestWorld.ts";
-
-const tenantReport: SubmitReportInput = {
-  type: "CreateTenantReport",
-  zone: { _tag: "Utc" },
-  format: "csv",
-};
 
 describe("submitReport", () => {
   it("rejects a reversed interval with one issue naming each bound, in the caller's field names", async () => {
