@@ -15,19 +15,11 @@ import {
   type TenantReportRequest,
 } from "../../src/index.ts";
 import { tenantReportSource } from "../../src/usecases/ReportSource.ts";
+import { tenantReportRequest } from "./TestWorld.ts";
 
-const utc = { spec: "UTC", resolved: { _tag: "Fixed", offsetMinutes: 0 } } as const;
 const year2024 = { start: Date.UTC(2024, 0, 1), end: Date.UTC(2025, 0, 1) };
-const request = (format: "csv" | "pdf"): TenantReportRequest => ({
-  _tag: "TenantReport",
-  interval: year2024,
-  zone: utc,
-  tenant: { _tag: "AllTenants" },
-  format,
-  variant: "detail",
-  columns: "vendor",
-  separator: ";",
-});
+const request = (format: "csv" | "pdf"): TenantReportRequest =>
+  tenantReportRequest({ interval: year2024, format });
 
 /** 40 periods of 40 VMs of tenant acme, one a day from 2024-01-01, in chunks of 10. */
 const rows: ReadonlyArray<PeriodRow> = Array.from({ length: 40 }, (_, i) => ({
