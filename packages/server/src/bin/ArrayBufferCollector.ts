@@ -11,8 +11,8 @@
  * ~3 MiB/s between full collections (packages/server/bench/report-path.bench.ts).
  *
  * So the process checks `arrayBuffers` five times a second and runs a full collection once it
- * has grown `slack` bytes above its lowest point since the last one (default 8 MiB; a 50 MiB
- * heap takes ~20–30 ms). Live Buffers do not make it collect over and over: after a collection
+ * has grown `slack` bytes above its lowest point since the last one (default 8 MiB; with a
+ * ~50 MiB heap one takes 20–35 ms, and a 10M-row report needs 1–4 of them). Live Buffers do not make it collect over and over: after a collection
  * the count starts again from what is left. `TALLY_BUFFER_GC_MIB` sets the slack in MiB; `0`
  * turns the collector off. It is set up by the executable only: a service that embeds Tally's
  * packages keeps its own process's GC policy.
