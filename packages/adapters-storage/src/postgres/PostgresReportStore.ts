@@ -9,12 +9,9 @@
  * a time, and trims the first and last.
  */
 import { createHash } from "node:crypto";
-import type { Writable } from "node:stream";
-import { finished } from "node:stream/promises";
 import { type ReportDraft, type ReportMeta, ReportStore, StorageError } from "@tally/core";
 import { Effect, Exit, Option, Stream } from "effect";
 import type pg from "pg";
-import { type CopyStreamQuery, from as copyFrom } from "pg-copy-streams";
 import { classifyPostgresError } from "../errors/PostgresErrorClassifier.ts";
 import { listReportsQuery } from "../queries/ReportQueries.ts";
 import {
@@ -33,74 +30,36 @@ export const chunkBytes = 256 * 1024;
 const chunksPerFetch = 4;
 
 const insertReportSql = reportInsertSql((n) => `$${n}`);
+const insertChunkSql = "insert into report_chunks (report_id, seq, bytes) values ($1, $2, $3)";
 const finishReportSql =
   "update reports set row_count = $2, byte_size = $3, sha256 = $4 where id = $1";
 
-/** The signature and the empty flags and extension of a binary COPY stream. */
-const binaryCopyHeader = Buffer.from([
-  ...Buffer.from("PGCOPY\n\xff\r\n\0", "latin1"),
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-]);
-const empty = Buffer.alloc(0);
-/** The field count -1 that ends a binary COPY stream. */
-const binaryCopyTrailer = Buffer.from([0xff, 0xff]);
-
 /**
- * Collects incoming bytes into chunk-sized buffers and sends each full one as a row of a binary
- * `COPY report_chunks FROM STDIN` (pg-copy-streams writes it straight to the socket). Two
- * buffers take turns: while one chunk is on its way, the next fills, so rendering and the
- * database work at once; a buffer is filled again only once its chunk has left (at most one
- * in flight, so memory stays two chunks). Serial inserts cost 1.0–1.7 s of a 100 MB report
- * (packages/server/bench/report-path.bench.ts). The buffers are reused: a fresh one per chunk
- * lived long enough to be promoted, and ~60 MiB of them piled up between full collections.
- * Chunks used to go as a bound parameter of an INSERT each, and pg's protocol writer copied
- * each into a fresh ~262 KiB buffer, held until the socket took it: those buffers, dead but
- * uncollected, raised a 10M-row report's peak RSS by up to ~40 MiB.
+ * Collects incoming bytes into chunk-sized buffers and inserts each full one. Two buffers take
+ * turns: while one chunk's insert is on its way, the next fills, so rendering and the database
+ * work at once (at most one insert in flight, so memory stays two chunks). Serial inserts cost
+ * 1.0–1.7 s of a 100 MB report (packages/server/bench/report-path.bench.ts). The buffers are
+ * reused: a fresh one per chunk lived long enough to be promoted, and ~60 MiB of them piled up
+ * between full collections.
  */
 class ChunkWriter {
   private readonly buffers = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)];
-  /** Per buffer, its chunk's send while it is on its way. */
-  private readonly sending: Array<Promise<void> | undefined> = [undefined, undefined];
   private current = 0;
   private filled = 0;
   private seq = 0;
+  private inFlight: Promise<unknown> | undefined;
   private readonly hash = createHash("sha256");
-  private readonly copy: CopyStreamQuery;
-  private readonly socket: Writable;
-  private readonly done: Promise<void>;
-  /** The row prefix before the chunk's bytes: field count, report id, seq, chunk length. */
-  private readonly prefix: Buffer;
   /** Bytes received so far. */
   byteSize = 0;
+  private readonly client: pg.PoolClient;
+  private readonly reportId: string;
 
   constructor(client: pg.PoolClient, reportId: string) {
-    // The connection's socket, which pg-copy-streams writes to as well (see `flush`).
-    this.socket = (
-      client as unknown as { readonly connection: { readonly stream: Writable } }
-    ).connection.stream;
-    this.copy = client.query(
-      copyFrom("copy report_chunks (report_id, seq, bytes) from stdin (format binary)"),
-    );
-    this.done = finished(this.copy);
-    // Awaited by `finish`; a content stream that fails first must not leave it unhandled.
-    this.done.catch(() => undefined);
-    const id = Buffer.from(reportId, "utf8");
-    this.prefix = Buffer.alloc(2 + 4 + id.length + 4 + 8 + 4);
-    let at = this.prefix.writeInt16BE(3, 0);
-    at = this.prefix.writeInt32BE(id.length, at);
-    at += id.copy(this.prefix, at);
-    this.prefix.writeInt32BE(8, at);
-    this.copy.write(binaryCopyHeader);
+    this.client = client;
+    this.reportId = reportId;
   }
 
-  /** Takes the next bytes; sends every chunk they complete. */
+  /** Takes the next bytes; writes every chunk they complete. */
   async write(bytes: Uint8Array): Promise<void> {
     this.hash.update(bytes);
     this.byteSize += bytes.length;
@@ -117,43 +76,24 @@ class ChunkWriter {
     }
   }
 
-  /** Sends the last, partial chunk, ends the COPY, and returns the digest. */
+  /** Writes the last, partial chunk, waits for every insert, and returns the digest. */
   async finish(): Promise<string> {
     if (this.filled > 0) await this.flush();
-    this.copy.end(binaryCopyTrailer);
-    await this.done;
+    await this.inFlight;
     return this.hash.digest("hex");
   }
 
-  /** Abandons the COPY (the transaction then rolls back). */
-  abandon(): void {
-    this.copy.destroy(new Error("report abandoned"));
-  }
-
-  /** Sends the current buffer as a row, then goes on filling the other once it has left. */
+  /** Starts the insert of the current buffer once the previous insert (the other buffer's) is done. */
   private async flush(): Promise<void> {
-    const index = this.current;
-    const chunk = (this.buffers[index] as Buffer).subarray(0, this.filled);
-    const prefix = Buffer.from(this.prefix);
-    const at = prefix.length - 16;
-    prefix.writeBigInt64BE(BigInt(this.seq++), at + 4);
-    prefix.writeInt32BE(chunk.length, at + 12);
-    this.copy.write(prefix);
-    this.sending[index] = new Promise<void>((resolve, reject) => {
-      this.copy.write(chunk, (error) => {
-        if (error) return reject(error);
-        // The copy stream calls back once the socket took the chunk, which may still hold
-        // its last bytes: an empty write behind them calls back when they have left, and
-        // only then may the buffer be filled again.
-        this.socket.write(empty, (failure) => (failure ? reject(failure) : resolve()));
-      });
-    });
-    this.sending[index]?.catch(() => undefined);
+    await this.inFlight;
+    const chunk = (this.buffers[this.current] as Buffer).subarray(0, this.filled);
+    const insert = this.client.query(insertChunkSql, [this.reportId, this.seq++, chunk]);
+    // Awaited by the next flush or by finish; if the content stream fails first, the
+    // transaction rolls back and this rejection must not surface as unhandled.
+    insert.catch(() => undefined);
+    this.inFlight = insert;
     this.current ^= 1;
     this.filled = 0;
-    // The other buffer is filled next: wait until its chunk has left.
-    await this.sending[this.current];
-    this.sending[this.current] = undefined;
   }
 }
 
@@ -211,7 +151,7 @@ export const makePostgresReportStore = (database: PostgresDatabase): ReportStore
             },
             catch: fail("put"),
           }),
-        ).pipe(Effect.onError(() => Effect.sync(() => writer.abandon())));
+        );
         const sha256 = yield* Effect.tryPromise({ try: () => writer.finish(), catch: fail("put") });
         const meta = reportMetaOf(draft, {
           rowCount: input.rowCount(),
