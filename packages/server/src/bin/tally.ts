@@ -31,7 +31,7 @@
  * CSV report then peaked at ~235 MiB instead of ~139 MiB, no faster (report-path.bench.ts).
  *
  * Dead ArrayBuffers are collected before they pile up: `ArrayBufferCollector.ts` runs a full
- * collection once 8 MiB of them may be waiting (`TALLY_BUFFER_GC_MIB`; 0 turns it off). A 10M-row
+ * collection once 4 MiB of them may be waiting (`TALLY_BUFFER_GC_MIB`; 0 turns it off). A 10M-row
  * report on PostgreSQL otherwise peaked ~30 MiB higher than a 1M-row one.
  *
  * V8's young generation is capped at 4 MiB semi-spaces (the shebang and `pnpm tally` pass

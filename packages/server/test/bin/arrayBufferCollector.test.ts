@@ -78,9 +78,9 @@ describe("ArrayBufferCollector's check", () => {
 });
 
 describe("TALLY_BUFFER_GC_MIB", () => {
-  it("defaults to 8 MiB and takes 0 (off) to 1024", () => {
+  it("defaults to 4 MiB and takes 0 (off) to 1024", () => {
     expect(bufferGcSlack(undefined)).toEqual({ bytes: defaultSlackMiB * MiB });
-    expect(bufferGcSlack("")).toEqual({ bytes: 8 * MiB });
+    expect(bufferGcSlack("")).toEqual({ bytes: 4 * MiB });
     expect(bufferGcSlack("0")).toEqual({ bytes: 0 });
     expect(bufferGcSlack(" 16 ")).toEqual({ bytes: 16 * MiB });
     expect(bufferGcSlack("1024")).toEqual({ bytes: 1024 * MiB });
