@@ -220,9 +220,9 @@ for (const size of sizes) {
       }),
   };
   // Each floor once, untimed, first: every timed case then finds the data set in PostgreSQL's
-  // and the OS's caches. A data set just loaded is warm, one pushed out by another is not, and
-  // psql pays for that in full where Tally's reading overlaps its rendering (1.27 against
-  // 1.71 s for the same 1M rows, on one evening).
+  // and the OS's caches, whichever data set ran before. (psql's time depends on its plan as
+  // well, which its statistics choose: 1.28 s with an ordered index scan, 1.67 s with a sort,
+  // for the same 1M rows; see the README.)
   for (const floor of [sqliteFloor, psqlFloor]) {
     const warm = await floor.run();
     console.log(`  ${size / 1e6}M warm-up (not timed): ${floor.name} ${fmt(warm.seconds)} s`);
