@@ -12,8 +12,9 @@
  *
  * So the process checks `arrayBuffers` five times a second and runs a full collection once it
  * has grown `slack` bytes above its lowest point since the last one. Live Buffers do not make it
- * collect over and over: after a collection the count starts again from what is left. The
- * default slack, 4 MiB, costs a 10M-row PostgreSQL report from the built executable 9–14
+ * collect over and over: after a collection the count starts again from what is left, and
+ * collections take at most 5% of the process's time (a server's live Buffers may swing by more
+ * than the slack with its requests). The default slack, 4 MiB, costs a 10M-row PostgreSQL report from the built executable 9–14
  * collections, 0.1–0.17 s of its ~17 s, and keeps its peak at 110–114 MiB; 8 MiB gave 117–122
  * MiB with one collection, 2 MiB 106–109 MiB for ~0.5 s. `TALLY_BUFFER_GC_MIB` sets the slack in
  * MiB; `0` turns the collector off. It is set up by the executable only: a service that embeds
@@ -25,6 +26,14 @@ export const defaultSlackMiB = 4;
 /** How often `arrayBuffers` is read. */
 const checkEveryMs = 200;
 
+/**
+ * The share of the process's time collections may take: after one that took `d` ms, the next
+ * waits at least `d / maxCollectShare` ms. A report never meets this bound (at 10M rows: one
+ * collection of ~12 ms every ~1.5 s); a server whose live Buffers swing by more than the slack
+ * with its requests would otherwise collect at every check.
+ */
+const maxCollectShare = 0.05;
+
 /** What a check reads and does. */
 export interface ArrayBufferCheckOptions {
   /** Growth of `arrayBuffers` over its lowest reading since the last collection that triggers one. */
@@ -33,16 +42,25 @@ export interface ArrayBufferCheckOptions {
   readonly arrayBuffers: () => number;
   /** A full collection. */
   readonly collect: () => void;
+  /** A monotonic clock, in milliseconds (`performance.now()`). */
+  readonly now: () => number;
 }
 
-/** A check to run now and then: collects when the slack is used up; says whether it did. */
+/**
+ * A check to run now and then: collects when the slack is used up, unless the last collection
+ * was too recent for its cost (`maxCollectShare`); says whether it collected.
+ */
 export const makeArrayBufferCheck = (options: ArrayBufferCheckOptions): (() => boolean) => {
   let lowest = options.arrayBuffers();
+  let quietUntil = Number.NEGATIVE_INFINITY;
   return () => {
-    const now = options.arrayBuffers();
-    if (now < lowest) lowest = now;
-    if (now - lowest <= options.slackBytes) return false;
+    const bytes = options.arrayBuffers();
+    if (bytes < lowest) lowest = bytes;
+    if (bytes - lowest <= options.slackBytes || options.now() < quietUntil) return false;
+    const started = options.now();
     options.collect();
+    const ended = options.now();
+    quietUntil = ended + (ended - started) / maxCollectShare;
     lowest = options.arrayBuffers();
     return true;
   };
@@ -83,6 +101,7 @@ export const startArrayBufferCollector = (slackBytes: number): void => {
     slackBytes,
     arrayBuffers: () => process.memoryUsage().arrayBuffers,
     collect,
+    now: () => performance.now(),
   });
   setInterval(check, checkEveryMs).unref();
 };

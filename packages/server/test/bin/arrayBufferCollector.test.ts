@@ -13,6 +13,9 @@ const MiB = 1024 * 1024;
 const scripted = (slackBytes: number, start: number) => {
   let reading = start;
   let collections = 0;
+  /** The clock, in ms; each collection takes `collectMs` of it. */
+  let clock = 0;
+  const collectMs = 10;
   /** What a collection leaves (by default: the reading as it is, all of it live). */
   let survives = (before: number) => before;
   const check = makeArrayBufferCheck({
@@ -20,11 +23,22 @@ const scripted = (slackBytes: number, start: number) => {
     arrayBuffers: () => reading,
     collect: () => {
       collections++;
+      clock += collectMs;
       reading = survives(reading);
     },
+    now: () => clock,
   });
   return {
-    check,
+    /** A check a second after the one before (far past any quiet period of a 10 ms collection). */
+    check: () => {
+      clock += 1000;
+      return check();
+    },
+    /** A check `ms` after the one before. */
+    checkAfter: (ms: number) => {
+      clock += ms;
+      return check();
+    },
     set: (bytes: number) => {
       reading = bytes;
     },
@@ -74,6 +88,18 @@ describe("ArrayBufferCollector's check", () => {
     expect(c.check()).toBe(false); // 8 MiB over the 3 left
     c.set(12 * MiB);
     expect(c.check()).toBe(true);
+  });
+
+  it("keeps collections to 5% of the time: after one of 10 ms, none for 200 ms", () => {
+    const c = scripted(4 * MiB, 0);
+    c.survive(() => 0); // all dead
+    c.set(5 * MiB);
+    expect(c.checkAfter(200)).toBe(true);
+    c.set(5 * MiB); // a server's live Buffers swing back up at once
+    expect(c.checkAfter(100)).toBe(false);
+    expect(c.checkAfter(99)).toBe(false); // 199 ms after the collection ended
+    expect(c.checkAfter(1)).toBe(true); // 200 ms: 10 ms in 210 is under 5%
+    expect(c.collections()).toBe(2);
   });
 });
 
