@@ -16,6 +16,7 @@ import {
   vendorTenantColumns,
 } from "../src/csv/CsvColumns.ts";
 import { fastCsvOptions, neutraliseText } from "../src/csv/CsvDialect.ts";
+import { CSV_CHUNK_CODE_UNITS } from "../src/csv/CsvEncoding.ts";
 import { CsvRenderer } from "../src/index.ts";
 import { licenseUsers, tenantLines } from "./fixtures/Arbitraries.ts";
 import {
@@ -188,7 +189,7 @@ describe("the CSV tenant report", () => {
     );
   });
 
-  it("streams: the first bytes come before an endless report ends, in chunks of about 64 KiB", async () => {
+  it("streams: the first bytes come before an endless report ends, in chunks of about 16 KiB", async () => {
     const endless = Stream.iterate(0, (i) => i + 1).pipe(
       Stream.map(
         (i): TenantReportLine => ({
@@ -209,9 +210,36 @@ describe("the CSV tenant report", () => {
     );
     expect(chunks).toHaveLength(3);
     for (const chunk of chunks) {
-      expect(chunk.length).toBeGreaterThanOrEqual(64 * 1024);
-      expect(chunk.length).toBeLessThan(65 * 1024);
+      expect(chunk.length).toBeGreaterThanOrEqual(CSV_CHUNK_CODE_UNITS);
+      expect(chunk.length).toBeLessThan(CSV_CHUNK_CODE_UNITS + 1024);
     }
+  });
+  it("keeps a block of non-Latin-1 text below V8's large-object size (64 Ki two-byte units)", async () => {
+    // One Cyrillic name makes a block's flattened text two bytes per unit; over 64 Ki units it
+    // would be mapped afresh in the large-object space for every block (see CsvEncoding).
+    const lines = Stream.range(0, 19_999).pipe(
+      Stream.map(
+        (i): TenantReportLine => ({
+          tenantId: "t-1",
+          tenantName: "ООО «Ромашка»",
+          vmId: `vm-${i}`,
+          vmName: `ВМ ${i}`,
+          start: 0,
+          end: 1000,
+          ongoing: false,
+        }),
+      ),
+      Stream.rechunk(1000),
+    );
+    const content = { ...tenantContent({ lines: [] }), lines };
+    const chunks = await Effect.runPromise(
+      Stream.runCollect(CsvRenderer.renderTenantReport(content)),
+    );
+    const decoder = new TextDecoder("utf-8", { fatal: true });
+    const units = chunks.map((chunk) => decoder.decode(chunk).length);
+    expect(units.length).toBeGreaterThan(10);
+    for (const length of units) expect(length).toBeLessThan(CSV_CHUNK_CODE_UNITS + 200);
+    expect(CSV_CHUNK_CODE_UNITS + 200).toBeLessThan(65_536);
   });
 });
 
