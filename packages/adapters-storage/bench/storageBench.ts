@@ -39,7 +39,11 @@ import {
   type StoragePorts,
 } from "../src/index.ts";
 import { copyStatement } from "../src/postgres/PostgresCopyStream.ts";
-import { overlappingPeriodsQuery } from "../src/queries/PeriodQueries.ts";
+import {
+  overlappingPeriodKeysQuery,
+  overlappingPeriodsQuery,
+  vmsOfPartQuery,
+} from "../src/queries/PeriodQueries.ts";
 import { periodRowFromArray } from "../src/records/StreamRows.ts";
 
 const rows = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 1_000_000);
@@ -221,7 +225,9 @@ const benchSqliteReadPaths = async (filename: string) => {
 
 /**
  * psql running the COPY statements the adapter's stream runs (same settings, text format,
- * output to /dev/null): the database's own floor for the stream, parsing aside.
+ * output to /dev/null): the database's own floor for the stream, parsing aside. The adapter
+ * runs each part's two COPYs — the periods and their VMs — at once on two connections; psql
+ * runs them one after the other.
  */
 const benchPsqlCopy = async (schema: string) => {
   // Compiles only: kysely's dummy driver never connects.
@@ -233,9 +239,10 @@ const benchPsqlCopy = async (schema: string) => {
       createQueryCompiler: () => new PostgresQueryCompiler(),
     },
   });
-  const statements = (["WithTenant", "WithoutTenant"] as const).map((_tag) =>
-    copyStatement(overlappingPeriodsQuery(kysely, everything, { _tag }).compile()),
-  );
+  const statements = (["WithTenant", "WithoutTenant"] as const).flatMap((_tag) => [
+    copyStatement(overlappingPeriodKeysQuery(kysely, everything, { _tag }).compile()),
+    copyStatement(vmsOfPartQuery(kysely, { _tag }).compile()),
+  ]);
   await timed(
     "PostgreSQL: psql, the same COPY statements to /dev/null (floor)",
     rows,

@@ -7,14 +7,18 @@
  * or fails, the COPY fails, or the server ends the connection — fails or ends cleanly, never
  * returns a client still in the middle of a COPY, and leaves no backend behind.
  */
-import { randomBytes } from "node:crypto";
-import { StorageError } from "@tally/core";
 import { Effect, Exit, Option, Stream } from "effect";
 import * as fc from "fast-check";
 import { CompiledQuery } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresCopyStream } from "../src/postgres/PostgresCopyStream.ts";
+import {
+  backendsOf as backendsOfPool,
+  eventually,
+  namedPool,
+  storageErrorOf,
+} from "./support/PoolProbes.ts";
 import {
   dropSchema,
   freshSchemaName,
@@ -41,36 +45,8 @@ afterAll(async () => {
   await dropSchema(schema);
 });
 
-/** A pool of its own, named so that its backends can be found in pg_stat_activity. */
-const testPool = () => {
-  const name = `tally-copy-test-${randomBytes(4).toString("hex")}`;
-  const pool = new pg.Pool({
-    connectionString: testPostgresUrl,
-    application_name: name,
-    options: `-c search_path=${schema}`,
-    max: 2,
-  });
-  pool.on("error", () => undefined);
-  return { pool, name };
-};
-
-/** The backends of a pool, with their states. */
-const backendsOf = async (name: string) =>
-  (
-    await admin.query<{ pid: number; state: string }>(
-      "select pid, state from pg_stat_activity where application_name = $1",
-      [name],
-    )
-  ).rows;
-
-/** Waits (a few seconds at most) until `check` holds. */
-const eventually = async (check: () => Promise<boolean> | boolean, what: string) => {
-  for (let tries = 0; tries < 100; tries++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting until ${what}`);
-};
+const testPool = () => namedPool(schema, "tally-copy-test");
+const backendsOf = (name: string) => backendsOfPool(admin, name);
 
 /** Rows as arrays (each row copied: the parser reuses its field array). */
 const asArrays = {
@@ -85,14 +61,6 @@ const manyRows = CompiledQuery.raw(
 );
 
 const run = <A, E>(effect: Effect.Effect<A, E>) => Effect.runPromiseExit(effect);
-
-/** The StorageError a failed exit holds. */
-const storageErrorOf = (exit: Exit.Exit<unknown, unknown>): StorageError => {
-  expect(exit).toMatchObject({ _tag: "Failure" });
-  const value = Option.getOrUndefined(Exit.findErrorOption(exit));
-  expect(value).toBeInstanceOf(StorageError);
-  return value as StorageError;
-};
 
 /** Checks the pool still streams, and returns its client afterwards. */
 const expectPoolStillStreams = async (pool: pg.Pool) => {

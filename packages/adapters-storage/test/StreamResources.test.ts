@@ -1,7 +1,8 @@
 /**
  * A report stream holds a connection only while it runs: stopping early (a client that goes
  * away, `Stream.take`) releases it. SQLite streams read through a connection of their own,
- * which must be closed; PostgreSQL streams hold a pooled client, which must go back.
+ * which must be closed; PostgreSQL streams hold pooled clients (a period stream two), which must
+ * go back.
  */
 import { readdirSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
@@ -78,7 +79,7 @@ describe("stopping a stream early", () => {
     );
   });
 
-  it("PostgreSQL: returns the stream's client to the pool (of two)", async () => {
+  it("PostgreSQL: returns the stream's clients to the pool (of two: a period stream takes both)", async () => {
     await Effect.runPromise(
       Effect.scoped(
         Effect.flatMap(scopedSchema, (schema) =>

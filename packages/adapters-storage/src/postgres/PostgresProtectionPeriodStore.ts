@@ -2,30 +2,22 @@
  * The ProtectionPeriodStore port on PostgreSQL. Ingestion sends column arrays through
  * `unnest` in one transaction, after taking a share lock on the VMs it names (so a VM
  * changing tenant at the same time cannot leave a period with the old tenant) and checking
- * that they all exist. The report stream reads ordered index scans (see `PeriodQueries.ts`)
- * through COPY (see `PostgresCopyStream.ts`).
+ * that they all exist. The report stream merges two ordered index scans (see
+ * `PostgresPeriodStream.ts`), each read through COPY.
  */
-import { type PeriodRow, ProtectionPeriodStore } from "@tally/core";
+import { ProtectionPeriodStore } from "@tally/core";
 import { Option } from "effect";
 import { sql } from "kysely";
 import {
   countOverlappingQuery,
   earliestStartQuery,
-  overlappingPeriodsQuery,
   periodParts,
 } from "../queries/PeriodQueries.ts";
-import { periodRowFromArray } from "../records/StreamRows.ts";
 import { distinct, unknownVmOf } from "../records/UnknownReferences.ts";
 import { ONGOING_END_SQL } from "../schema/Database.ts";
 import { lastOfEachId, slices } from "./IngestionBatches.ts";
-import { type CopyRowShape, postgresCopyStream } from "./PostgresCopyStream.ts";
 import type { PostgresDatabase } from "./PostgresDatabase.ts";
-
-/** The columns of `overlappingPeriodsQuery` as COPY sends them, and the row they make. */
-const periodRows: CopyRowShape<PeriodRow> = {
-  columns: ["text", "text", "text", "text", "int8", "int8"],
-  toRow: periodRowFromArray,
-};
+import { postgresPeriodStream } from "./PostgresPeriodStream.ts";
 
 /** A ProtectionPeriodStore over a PostgreSQL database. */
 export const makePostgresProtectionPeriodStore = (
@@ -60,13 +52,12 @@ export const makePostgresProtectionPeriodStore = (
         });
       }),
     streamOverlapping: (interval, filter) =>
-      postgresCopyStream(
+      postgresPeriodStream(
         database.pool,
+        database.kysely,
         "ProtectionPeriodStore.streamOverlapping",
-        periodParts(filter).map((part) =>
-          overlappingPeriodsQuery(database.kysely, interval, part).compile(),
-        ),
-        periodRows,
+        interval,
+        filter,
       ),
     countOverlapping: (interval, filter) =>
       database.use("ProtectionPeriodStore.countOverlapping", async (db) => {

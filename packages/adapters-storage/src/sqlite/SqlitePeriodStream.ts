@@ -18,10 +18,9 @@ import {
   vmsOfPartQuery,
 } from "../queries/PeriodQueries.ts";
 import { type BatchCursor, batchCursorStream, defaultBatchRows } from "../streaming/BatchCursor.ts";
+import { isVmOf, type VmRow, vmOutOfOrder } from "../streaming/PeriodVms.ts";
 import type { SqliteDatabase } from "./SqliteDatabase.ts";
 
-/** A VM as its scan gives it: tenant id, id, name, tenant name. */
-type VmRow = readonly [string | null, string, string, string | null];
 /** A period as its scan gives it: tenant id, VM id, start, end. */
 type PeriodKeys = readonly [string | null, string, number, number | null];
 
@@ -53,14 +52,9 @@ export const sqlitePeriodStream = (
         let vm: VmRow | undefined;
         /** The VM of a period: the VM scan moves on to it (the scans share one order). */
         const vmOf = (tenantId: string | null, vmId: string): VmRow => {
-          while (vm === undefined || vm[1] !== vmId || vm[0] !== tenantId) {
+          while (vm === undefined || !isVmOf(vm, tenantId, vmId)) {
             const next = (vms as IterableIterator<unknown>).next();
-            if (next.done === true) {
-              throw new Error(
-                `period stream: VM ${JSON.stringify(vmId)} of tenant ${JSON.stringify(tenantId)} ` +
-                  "is not among the part's VMs in their order (the period's tenant copy is stale)",
-              );
-            }
+            if (next.done === true) throw vmOutOfOrder(tenantId, vmId);
             vm = next.value as VmRow;
           }
           return vm;

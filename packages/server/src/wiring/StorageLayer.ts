@@ -12,11 +12,11 @@ import type { StorageLocation } from "../config/TallyConfig.ts";
 
 /**
  * Connections of a PostgreSQL pool for a process running `workers` reports at once: a running
- * report holds up to three (its rows' stream, its stored bytes and, at its start, the count of
- * its rows), and the API, the sweeper and the task updates need a few more; never fewer than
- * the pool's default of 10.
+ * report holds up to four (its rows' stream — two for a protection report, whose periods and
+ * VMs stream at once — its stored bytes and, at its start, the count of its rows), and the API,
+ * the sweeper and the task updates need a few more; never fewer than the pool's default of 10.
  */
-export const postgresPoolSize = (workers: number): number => Math.max(10, 3 * workers + 4);
+export const postgresPoolSize = (workers: number): number => Math.max(10, 4 * workers + 4);
 
 /**
  * The storage the location names, sized for `workers` reports at once (PostgreSQL's pool). A
