@@ -15,6 +15,12 @@ export interface TallySettingsShape {
   readonly reportRetentionMs: number;
   /** Rows between two progress updates (and cancellation checks) while rendering. */
   readonly progressEveryRows: number;
+  /**
+   * The least time between two of those updates, in ms (default 0: every `progressEveryRows`
+   * rows). The rendering waits for each; `tally` sets 250, so that a fast report is not held
+   * up by them, while the lease's own heartbeat (every third of `leaseMs`) goes on.
+   */
+  readonly progressEveryMs?: number | undefined;
 }
 
 /** Default settings: UTC local zone, 30 s leases, 3 attempts, 24 h retention. */

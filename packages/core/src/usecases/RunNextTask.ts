@@ -3,8 +3,9 @@
  * its report, and finish the task.
  *
  * While the report renders, the worker keeps its lease alive two ways: every
- * `progressEveryRows` rows read (with the progress so far), and on a timer every third of the
- * lease (so one slow page of a PDF does not lose it). Both also look for a cancellation
+ * `progressEveryRows` rows read (with the progress so far, and no sooner than
+ * `progressEveryMs` after the last such check-in), and on a timer every third of the lease (so
+ * one slow page of a PDF does not lose it). Both also look for a cancellation
  * request. Either one that finds the task cancelled, or the lease lost, stops the rendering at
  * once: the report store's `put` is interrupted and keeps nothing. A retryable storage error
  * while renewing is tolerated: the lease has time left, and the next renewal tries again.
@@ -189,11 +190,24 @@ const runClaimedTask = (
           () => Effect.void,
         ),
       );
-    /** The meter's checkpoint: a reason to stop ends the rendering through `stop`. */
+    /**
+     * The meter's checkpoint: a reason to stop ends the rendering through `stop`. The rendering
+     * waits for a check-in (two round trips and a commit on a database), so one comes no sooner
+     * than `progressEveryMs` after the last: a fast report would otherwise check in every few
+     * milliseconds (a 1M-row CSV on PostgreSQL spent ~0.3 s of its ~3.3 s in 94 of them).
+     */
+    const progressEveryMs = settings.progressEveryMs ?? 0;
+    let lastCheckpointAt: number | undefined;
     const checkpoint = (progress: number): Effect.Effect<void> =>
-      tolerantCheckIn(progress).pipe(
-        Effect.catch((reason) => Effect.andThen(Deferred.fail(stop, reason), Effect.never)),
-      );
+      Effect.flatMap(clock.now, (now) => {
+        if (lastCheckpointAt !== undefined && now - lastCheckpointAt < progressEveryMs) {
+          return Effect.void;
+        }
+        lastCheckpointAt = now;
+        return tolerantCheckIn(progress).pipe(
+          Effect.catch((reason) => Effect.andThen(Deferred.fail(stop, reason), Effect.never)),
+        );
+      });
     const heartbeat = Effect.sleep(
       Duration.millis(Math.max(1, Math.floor(settings.leaseMs / 3))),
     ).pipe(

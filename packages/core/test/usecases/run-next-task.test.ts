@@ -304,6 +304,39 @@ describe("runNextTask", () => {
     expect(seen.filter((p, i) => i > 0 && p < (seen[i - 1] ?? 0))).toEqual([]);
   });
 
+  it("checks in no sooner than `progressEveryMs` after its last check-in", async () => {
+    const seen: Array<number> = [];
+    let lines = 0;
+    const world: ReturnType<typeof makeTestWorld> = makeTestWorld({
+      settings: { progressEveryRows: 100, progressEveryMs: 1_000 },
+      renderer: {
+        beforeLine: () =>
+          Effect.provideContext(
+            Effect.gen(function* () {
+              // 100 ms pass per 250 lines, 4 s over the report: by rows a check-in is due
+              // every 100 lines, by time once a second.
+              if (++lines % 250 === 0) yield* world.clock.advance(100);
+              const task = yield* Effect.orDie(getTask(admin, "task-000001"));
+              seen.push(task.progress);
+            }),
+            world.context,
+          ),
+      },
+    });
+    await world.run(seedProtection);
+    await world.run(ingestBigTenant);
+    await world.run(submitReport(admin, { ...acmeReport, tenantId: "big" }));
+    const done = finishedTask(await world.run(runNextTask("w1")));
+    expect(done.state._tag).toBe("Succeeded");
+    expect(seen.length).toBe(10_000);
+    // By rows alone there would be ~100 check-ins (see the test above); the clock allows the
+    // first and then one per second of the 4 s the report takes (the meter counts the rows
+    // read, a batch ahead of the lines written, so the last may fall after the last line).
+    const distinct = new Set(seen.filter((p) => p > 0)).size;
+    expect(distinct).toBeGreaterThanOrEqual(3);
+    expect(distinct).toBeLessThanOrEqual(5);
+  });
+
   it("writes nothing when its lease was lost and the task requeued meanwhile", async () => {
     let expireOnce = true;
     const world: ReturnType<typeof makeTestWorld> = makeTestWorld({

@@ -31,6 +31,12 @@ export type TallyServices =
   | PasswordHasher
   | TallySettings;
 
+/**
+ * The least time between two progress updates of a running report: four a second is as often
+ * as a progress display needs, and a cancellation is still seen within a quarter second.
+ */
+export const progressEveryMs = 250;
+
 /** The settings the use cases read, from the configuration. */
 export const tallySettingsOf = (config: TallyConfig): TallySettingsShape => ({
   localZone: config.localZone,
@@ -38,6 +44,7 @@ export const tallySettingsOf = (config: TallyConfig): TallySettingsShape => ({
   maxAttempts: config.maxAttempts,
   reportRetentionMs: config.reportRetentionMs,
   progressEveryRows: defaultTallySettings.progressEveryRows,
+  progressEveryMs: progressEveryMs,
 });
 
 /** Every service the use cases need, wired from the configuration. */
