@@ -44,7 +44,6 @@ import {
   overlappingPeriodsQuery,
   vmsOfPartQuery,
 } from "../src/queries/PeriodQueries.ts";
-import { periodRowFromArray } from "../src/records/StreamRows.ts";
 
 const rows = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 1_000_000);
 const withPostgres = !process.argv.includes("--no-postgres");
@@ -160,6 +159,16 @@ const benchAdapter = (name: string, layer: Layer.Layer<StoragePorts, StorageErro
       layer,
     ),
   );
+
+/** A raw row of `overlappingPeriodsQuery` (the joined query) as the port's PeriodRow. */
+const periodRowFromArray = (raw: ReadonlyArray<unknown>): PeriodRow => ({
+  tenantId: raw[0] as string | null,
+  tenantName: raw[1] as string | null,
+  vmId: raw[2] as string,
+  vmName: raw[3] as string,
+  start: raw[4] as number,
+  end: raw[5] as number | null,
+});
 
 /** The same rows read three more ways from the same SQLite file. */
 const benchSqliteReadPaths = async (filename: string) => {

@@ -1,20 +1,11 @@
 /**
- * The rows the report streams yield, built from the arrays of fields both backends hand out
- * — better-sqlite3's raw mode, and on PostgreSQL the COPY parser's one reused array, so the
+ * The rows the license event streams yield, built from the arrays of fields both backends hand
+ * out — better-sqlite3's raw mode, and on PostgreSQL the COPY parser's one reused array, so the
  * fields are copied out here (one allocation per row: the domain object itself). Column order
- * is the select order of `overlappingPeriodsQuery` and `licenseEventsQuery`.
+ * is the select order of `licenseEventsQuery`. (The period streams build their rows as they
+ * merge the periods with their VMs: `SqlitePeriodStream`, `PostgresPeriodStream`.)
  */
-import type { LicenseEventKind, LicenseEventRow, PeriodRow } from "@tally/core";
-
-/** A raw row of `overlappingPeriodsQuery` as the port's PeriodRow. */
-export const periodRowFromArray = (raw: ReadonlyArray<unknown>): PeriodRow => ({
-  tenantId: raw[0] as string | null,
-  tenantName: raw[1] as string | null,
-  vmId: raw[2] as string,
-  vmName: raw[3] as string,
-  start: raw[4] as number,
-  end: raw[5] as number | null,
-});
+import type { LicenseEventKind, LicenseEventRow } from "@tally/core";
 
 /** A raw row of `licenseEventsQuery` as the port's LicenseEventRow. */
 export const licenseEventRowFromArray = (raw: ReadonlyArray<unknown>): LicenseEventRow => ({
