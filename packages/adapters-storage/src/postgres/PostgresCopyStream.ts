@@ -42,9 +42,16 @@ export interface CopyRowShape<A> {
  * discouraged (the ordered index scans of the report queries win, as they did for the cursor)
  * and parallel workers are off, for this transaction only.
  */
-export const beginStream =
-  "begin isolation level repeatable read read only; " +
-  "set local enable_sort = off; set local max_parallel_workers_per_gather = 0";
+export const beginStream = beginStreamIn(undefined);
+
+/** `beginStream`, importing `snapshot` (an id checked by the caller) when one is given. */
+function beginStreamIn(snapshot: string | undefined): string {
+  return (
+    "begin isolation level repeatable read read only; " +
+    (snapshot === undefined ? "" : `set transaction snapshot '${snapshot}'; `) +
+    "set local enable_sort = off; set local max_parallel_workers_per_gather = 0"
+  );
+}
 
 /** The statement a stream runs for a compiled query. */
 export const copyStatement = (query: CompiledQuery): string =>
@@ -105,11 +112,7 @@ export class CopySession {
     const client = await pool.connect();
     const session = new CopySession(client);
     try {
-      await client.query(
-        snapshot === undefined
-          ? beginStream
-          : beginStream.replace("read only;", `read only; set transaction snapshot '${snapshot}';`),
-      );
+      await client.query(beginStreamIn(snapshot));
     } catch (error) {
       session.failed(error as Error);
       await session.close();
